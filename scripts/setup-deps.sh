@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what sandbox needs to build and test, from Debian 12 packages.
+# Idempotent: does nothing when everything is present. Runs apt as root or via sudo.
+set -euo pipefail
+
+BUILD_PACKAGES=(build-essential cmake pkg-config libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
+                libseccomp-dev libnftables-dev libgtest-dev googletest)
+TEST_PACKAGES=(util-linux python3 iproute2 nftables slirp4netns procps clang)
+
+want=("${BUILD_PACKAGES[@]}")
+[ "${1:-}" = "--tests" ] && want+=("${TEST_PACKAGES[@]}")
+[ "${1:-}" = "--bench" ] && want+=(hyperfine bubblewrap firejail)
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "setup: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

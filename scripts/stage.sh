@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Copies the built binaries into a directory every user can reach, so that
+# tests and the demo can run them as an unprivileged user too (the checkout
+# may live under a home directory that uid 65534 cannot search).
+# Prints the directory.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+stage=${SANDBOX_STAGE:-/tmp/sandbox-stage-$(id -u)}
+rm -rf "$stage"
+mkdir -p "$stage/probes"
+cp build/sandbox "$stage/"
+[ -f build/tests/integration_tests ] && cp build/tests/integration_tests "$stage/"
+[ -d build/probes ] && cp -r build/probes/. "$stage/probes/"
+[ -d profiles ] && cp -r profiles "$stage/" 2>/dev/null || true
+chmod -R a+rX "$stage"
+chmod 755 "$stage"
+echo "$stage"

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The test command (README): installs what is missing, builds, and runs every
+# suite — unit and integration tests as root and as uid 65534, and the seed
+# transcript's acceptance checks. Ends with "N passed, M failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+scripts/setup-deps.sh --tests || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+scripts/build.sh || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
+stage=$(scripts/stage.sh)
+
+passed=0 failed=0
+suite() {  # suite NAME COMMAND...
+  local name=$1; shift
+  echo "=== $name"
+  if "$@"; then passed=$((passed+1)); echo "=== $name: ok"
+  else failed=$((failed+1)); echo "=== $name: FAILED"; fi
+}
+
+export SANDBOX_BIN="$stage/sandbox" SANDBOX_PROBE_DIR="$stage/probes"
+suite "unit and integration tests (as $(id -un))" \
+  ctest --test-dir build --output-on-failure --timeout 120 -j2
+if [ "$(id -u)" -eq 0 ]; then
+  suite "integration tests (as uid 65534)" \
+    setpriv --reuid=65534 --regid=65534 --clear-groups -- \
+    env HOME=/nonexistent "SANDBOX_BIN=$SANDBOX_BIN" "SANDBOX_PROBE_DIR=$SANDBOX_PROBE_DIR" \
+    "$stage/integration_tests" --gtest_brief=1
+fi
+acceptance="$root/../shared/acceptance/seed-transcript.sh"
+if [ -x "$acceptance" ] || [ -f "$acceptance" ]; then
+  suite "seed transcript acceptance" env SANDBOX="$stage/sandbox" bash "$acceptance"
+fi
+echo "suites: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

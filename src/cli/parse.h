@@ -1,0 +1,23 @@
+// The command line: CLI11 over the one option table.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sandbox/error.h"
+#include "sandbox/policy.h"
+
+namespace sandbox::cli {
+
+struct Invocation {
+  enum class Action { run, help, version };
+  Action action = Action::run;
+  Policy policy;
+  std::vector<std::string> command;
+  std::string help_text;
+};
+
+// Parses argv. Errors are one line naming the option; exit status 125.
+Result<Invocation> parse(int argc, char** argv);
+
+}  // namespace sandbox::cli

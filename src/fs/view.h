@@ -1,0 +1,71 @@
+// The view (DESIGN §2.1): the mount namespace the program sees.
+//
+// The supervisor plans the view as an ordered list of typed operations
+// (bubblewrap's idea); the child executes them with one small interpreter.
+// Every bind source is cloned (open_tree) before the new root is attached,
+// so no source can be hidden by the staging mount.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sandbox/error.h"
+#include "sandbox/policy.h"
+
+namespace sandbox::fs {
+
+enum class OpKind : std::uint8_t {
+  dir,          // mkdir target (and its parents)
+  symlink,      // symlink target -> link
+  bind_ro,      // bind source read-only (nosuid, nodev), recursive
+  bind_rw,      // bind source read-write (nosuid, nodev, noexec), recursive
+  bind_exec,    // bind source read-only, executable
+  bind_device,  // bind a host device node (nosuid, noexec)
+  tmpfs,        // a fresh tmpfs (nosuid, nodev) with `mode`
+  proc,         // a proc of the new pid namespace
+  remount_ro,   // make an already mounted target read-only (recursive)
+};
+
+struct MountOp {
+  OpKind kind = OpKind::dir;
+  std::string target;    // absolute path inside the view
+  std::string source;    // host path (binds)
+  std::string link;      // symlink contents
+  unsigned mode = 0755;  // tmpfs / dir mode
+  bool source_is_dir = true;
+  // Landlock rights the child grants on target once the view exists, for
+  // what has no inode before clone3 (its /proc, /dev, scratch tmpfs).
+  std::uint64_t child_rights = 0;
+};
+
+struct ViewPlan {
+  std::vector<MountOp> ops;
+};
+
+struct Identity {
+  std::string home;  // the caller's $HOME, an empty tmpfs inside
+};
+
+// What the host offers for the view. Fails when a granted path is missing.
+Result<ViewPlan> plan_view(const Policy& policy, const Identity& identity,
+                           const std::vector<PathGrant>& grants);
+
+// A description of op i for error messages: "bind /usr read-only".
+std::string describe(const MountOp& op);
+
+// ---- child side: async-signal-safe, no allocation -------------------------
+
+// Where the new root is attached before pivot_root.
+inline constexpr const char* kStagingDir = "/tmp";
+
+// Clones every bind source into a detached mount (fd in source_fds[i]).
+// Returns 0 or errno; *failed is the op index.
+int clone_sources(const ViewPlan& plan, int* source_fds, std::size_t* failed) noexcept;
+// Mounts the root tmpfs at kStagingDir; returns its fd in *root_fd.
+int mount_root(int* root_fd) noexcept;
+// Executes the operations beneath root_fd.
+int build_view(const ViewPlan& plan, int root_fd, const int* source_fds,
+               std::size_t* failed) noexcept;
+
+}  // namespace sandbox::fs

@@ -1,0 +1,181 @@
+// Building the view in the child: async-signal-safe, no allocation.
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "fs/view.h"
+#include "util/sys.h"
+
+namespace sandbox::fs {
+namespace {
+
+bool is_bind(OpKind kind) {
+  return kind == OpKind::bind_ro || kind == OpKind::bind_rw || kind == OpKind::bind_exec ||
+         kind == OpKind::bind_device;
+}
+
+std::uint64_t bind_attributes(OpKind kind) {
+  switch (kind) {
+    case OpKind::bind_ro:
+    case OpKind::bind_exec: return MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+    case OpKind::bind_rw: return MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+    case OpKind::bind_device: return MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC;
+    default: return 0;
+  }
+}
+
+// "/usr/bin" -> "usr/bin": paths relative to the new root's fd.
+const char* relative(const std::string& target) {
+  const char* p = target.c_str();
+  while (*p == '/') ++p;
+  return *p != '\0' ? p : ".";
+}
+
+// mkdir -p beneath root_fd; existing directories are fine (even on a
+// read-only bind, where the kernel reports EEXIST before EROFS).
+int make_dirs(int root_fd, const char* rel, bool include_last, unsigned mode) {
+  char buf[PATH_MAX];
+  const std::size_t len = std::strlen(rel);
+  if (len >= sizeof(buf)) return ENAMETOOLONG;
+  std::memcpy(buf, rel, len + 1);
+  for (std::size_t i = 1; i <= len; ++i) {
+    if (buf[i] != '/' && buf[i] != '\0') continue;
+    if (buf[i] == '\0' && !include_last) break;
+    const char saved = buf[i];
+    buf[i] = '\0';
+    if (::mkdirat(root_fd, buf, mode) != 0 && errno != EEXIST) return errno;
+    buf[i] = saved;
+  }
+  return 0;
+}
+
+int format_mode(unsigned mode, char (&out)[8]) {
+  int n = 0;
+  char digits[8];
+  do {
+    digits[n++] = static_cast<char>('0' + (mode & 7U));
+    mode >>= 3;
+  } while (mode != 0 && n < 7);
+  int j = 0;
+  out[j++] = '0';
+  while (n > 0) out[j++] = digits[--n];
+  out[j] = '\0';
+  return 0;
+}
+
+// A new filesystem instance (tmpfs, proc), attached at rel beneath root_fd;
+// root_fd < 0 attaches at an absolute path.
+int mount_fresh(const char* fstype, unsigned mode, std::uint64_t attributes, int root_fd,
+                const char* where, int* mount_fd_out) {
+  const int fs = sys::fsopen(fstype, FSOPEN_CLOEXEC);
+  if (fs < 0) return errno;
+  int err = 0;
+  if (std::strcmp(fstype, "tmpfs") == 0) {
+    char text[8];
+    format_mode(mode, text);
+    if (sys::fsconfig(fs, FSCONFIG_SET_STRING, "mode", text, 0) != 0) err = errno;
+  }
+  if (err == 0 && sys::fsconfig(fs, FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) != 0) err = errno;
+  int mnt = -1;
+  if (err == 0) {
+    mnt = sys::fsmount(fs, FSMOUNT_CLOEXEC, static_cast<unsigned>(attributes));
+    if (mnt < 0) err = errno;
+  }
+  ::close(fs);
+  if (err != 0) return err;
+  if (sys::move_mount(mnt, "", root_fd < 0 ? AT_FDCWD : root_fd, where,
+                      MOVE_MOUNT_F_EMPTY_PATH) != 0) {
+    err = errno;
+  }
+  if (mount_fd_out != nullptr && err == 0) {
+    *mount_fd_out = mnt;
+  } else {
+    ::close(mnt);
+  }
+  return err;
+}
+
+int make_read_only(int root_fd, const char* rel) {
+  const int tree = sys::open_tree(root_fd, rel, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+  if (tree < 0) return errno;
+  sys::MountAttr attr;
+  attr.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+  int err = 0;
+  if (sys::mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, attr) != 0 ||
+      sys::move_mount(tree, "", root_fd, rel, MOVE_MOUNT_F_EMPTY_PATH) != 0) {
+    err = errno;
+  }
+  ::close(tree);
+  return err;
+}
+
+int apply(const MountOp& op, int root_fd, int source_fd) {
+  const char* rel = relative(op.target);
+  switch (op.kind) {
+    case OpKind::dir: return make_dirs(root_fd, rel, true, op.mode);
+    case OpKind::symlink:
+      if (int err = make_dirs(root_fd, rel, false, 0755); err != 0) return err;
+      return ::symlinkat(op.link.c_str(), root_fd, rel) == 0 ? 0 : errno;
+    case OpKind::tmpfs:
+      if (int err = make_dirs(root_fd, rel, true, 0755); err != 0) return err;
+      return mount_fresh("tmpfs", op.mode, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, root_fd, rel,
+                         nullptr);
+    case OpKind::proc:
+      return mount_fresh("proc", 0, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+                         root_fd, rel, nullptr);
+    case OpKind::remount_ro: return make_read_only(root_fd, rel);
+    case OpKind::bind_ro:
+    case OpKind::bind_rw:
+    case OpKind::bind_exec:
+    case OpKind::bind_device: {
+      // The mount point: a directory or an empty file of the same kind.
+      if (int err = make_dirs(root_fd, rel, op.source_is_dir, 0755); err != 0) return err;
+      if (!op.source_is_dir) {
+        const int fd = ::openat(root_fd, rel, O_CREAT | O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0) return errno;
+        ::close(fd);
+      }
+      return sys::move_mount(source_fd, "", root_fd, rel, MOVE_MOUNT_F_EMPTY_PATH) == 0 ? 0 : errno;
+    }
+  }
+  return EINVAL;
+}
+
+}  // namespace
+
+int clone_sources(const ViewPlan& plan, int* source_fds, std::size_t* failed) noexcept {
+  for (std::size_t i = 0; i < plan.ops.size(); ++i) {
+    const MountOp& op = plan.ops[i];
+    source_fds[i] = -1;
+    if (!is_bind(op.kind)) continue;
+    *failed = i;
+    const int tree = sys::open_tree(AT_FDCWD, op.source.c_str(),
+                                    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+    if (tree < 0) return errno;
+    source_fds[i] = tree;
+    sys::MountAttr attr;
+    attr.attr_set = bind_attributes(op.kind);
+    if (sys::mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, attr) != 0) return errno;
+  }
+  return 0;
+}
+
+int mount_root(int* root_fd) noexcept {
+  return mount_fresh("tmpfs", 0755, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, -1, kStagingDir, root_fd);
+}
+
+int build_view(const ViewPlan& plan, int root_fd, const int* source_fds,
+               std::size_t* failed) noexcept {
+  for (std::size_t i = 0; i < plan.ops.size(); ++i) {
+    *failed = i;
+    if (int err = apply(plan.ops[i], root_fd, source_fds[i]); err != 0) return err;
+    if (source_fds[i] >= 0) ::close(source_fds[i]);
+  }
+  return 0;
+}
+
+}  // namespace sandbox::fs

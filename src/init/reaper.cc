@@ -1,0 +1,66 @@
+#include "init/reaper.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "launch/step.h"
+
+namespace sandbox::init {
+namespace {
+
+constexpr int kForwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
+
+int exit_code(int wait_status) {
+  if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
+  if (WIFSIGNALED(wait_status)) return 128 + WTERMSIG(wait_status);
+  return 125;
+}
+
+}  // namespace
+
+void fill_signal_set(sigset_t* set) noexcept {
+  sigemptyset(set);
+  sigaddset(set, SIGCHLD);
+  for (int sig : kForwarded) sigaddset(set, sig);
+}
+
+void reap(pid_t command, bool wait_all, int report_fd) noexcept {
+  sigset_t set;
+  fill_signal_set(&set);
+  int command_status = 0;
+  bool command_done = false;
+  for (;;) {
+    siginfo_t info;
+    const int sig = ::sigwaitinfo(&set, &info);
+    if (sig < 0) continue;
+    if (sig != SIGCHLD) {
+      // The command first; once it is gone (--wait-all), everyone left.
+      ::kill(command_done ? -1 : command, sig);
+      continue;
+    }
+    bool none_left = false;
+    for (;;) {
+      int status = 0;
+      const pid_t pid = ::waitpid(-1, &status, WNOHANG);
+      if (pid == 0) break;
+      if (pid < 0) {
+        none_left = errno == ECHILD;
+        break;
+      }
+      if (pid == command) {
+        command_status = status;
+        command_done = true;
+      }
+    }
+    if (command_done && (!wait_all || none_left)) break;
+  }
+  launch::Report report;
+  report.kind = launch::Report::Kind::exited;
+  report.wait_status = command_status;
+  [[maybe_unused]] const ssize_t n = ::write(report_fd, &report, sizeof(report));
+  ::_exit(exit_code(command_status));
+}
+
+}  // namespace sandbox::init

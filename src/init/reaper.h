@@ -1,0 +1,19 @@
+// The sandbox's pid 1 after the command is forked (DESIGN §3): it reaps
+// every orphan, forwards signals to the command, and exits with the
+// command's status; when it exits the kernel kills what is left.
+#pragma once
+
+#include <signal.h>
+#include <sys/types.h>
+
+namespace sandbox::init {
+
+// The signals init forwards, plus SIGCHLD. Blocked in init before the fork
+// and unblocked in the command before exec.
+void fill_signal_set(sigset_t* set) noexcept;
+
+// Never returns: reports the command's wait status on report_fd and exits.
+// With wait_all, waits until the last process in the sandbox is gone.
+[[noreturn]] void reap(pid_t command, bool wait_all, int report_fd) noexcept;
+
+}  // namespace sandbox::init

@@ -1,0 +1,217 @@
+// The child side, top to bottom in the order the kernel needs (DESIGN §10).
+// Async-signal-safe: no allocation, no exceptions, every failure reported
+// as (step, errno) on the CLOEXEC report pipe.
+#include "launch/child.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "caps/capabilities.h"
+#include "init/reaper.h"
+#include "landlock/ruleset.h"
+#include "launch/step.h"
+#include "net/loopback.h"
+#include "sandbox/outcome.h"
+#include "util/sys.h"
+
+namespace sandbox::launch {
+namespace {
+
+// Reports a failed step and exits; the supervisor turns it into one line.
+class Reporter {
+ public:
+  explicit Reporter(int fd) : fd_(fd) {}
+  int fd() const { return fd_; }
+  void check(Step step, int err, std::uint32_t index = 0) const {
+    if (err != 0) fail(step, err, index);
+  }
+  [[noreturn]] void fail(Step step, int err, std::uint32_t index = 0) const {
+    Report report;
+    report.step = step;
+    report.errno_value = err;
+    report.index = index;
+    [[maybe_unused]] const ssize_t n = ::write(fd_, &report, sizeof(report));
+    ::_exit(step == Step::exec ? (err == ENOENT ? kExitNotFound : kExitCannotExecute)
+                               : kExitFailure);
+  }
+
+ private:
+  int fd_;
+};
+
+int write_file(const char* path, const std::string& data) {
+  const int fd = ::open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return errno;
+  const ssize_t n = ::write(fd, data.data(), data.size());
+  const int err = n == static_cast<ssize_t>(data.size()) ? 0 : (n < 0 ? errno : EIO);
+  ::close(fd);
+  return err;
+}
+
+// The caller's uid and gid mapped to themselves; setgroups denied first
+// (required before an unprivileged gid_map, and it keeps groups dropped).
+int write_id_maps(const LaunchPlan& plan) {
+  if (int err = write_file("/proc/self/setgroups", "deny"); err != 0) return err;
+  if (int err = write_file("/proc/self/uid_map", plan.uid_map); err != 0) return err;
+  return write_file("/proc/self/gid_map", plan.gid_map);
+}
+
+// PR_SET_PDEATHSIG is lost if the supervisor died before it was set;
+// getppid() is 0 in a new pid namespace, so ask the supervisor's pidfd.
+int supervisor_alive(const LaunchPlan& plan) {
+  pollfd p{plan.supervisor_pidfd.get(), POLLIN, 0};
+  return ::poll(&p, 1, 0) == 0 ? 0 : ESRCH;
+}
+
+int set_hostname() { return ::sethostname("sandbox", 7) == 0 ? 0 : errno; }
+
+int make_mounts_private() {
+  return ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0 ? 0 : errno;
+}
+
+// pivot_root(".", "."): the old root ends up stacked on the new one, and
+// is detached next (nsjail, runc).
+int pivot_into(int root_fd) {
+  if (::fchdir(root_fd) != 0) return errno;
+  return sys::pivot_root(".", ".") == 0 ? 0 : errno;
+}
+
+int detach_old_root() {
+  if (::umount2(".", MNT_DETACH) != 0) return errno;
+  return ::chdir("/") == 0 ? 0 : errno;
+}
+
+int make_root_read_only() {
+  sys::MountAttr attr;
+  attr.attr_set = MOUNT_ATTR_RDONLY;
+  return sys::mount_setattr(AT_FDCWD, "/", 0, attr) == 0 ? 0 : errno;
+}
+
+// Landlock rules for what exists only inside the view: its /proc, /dev and
+// scratch tmpfs mounts. The rest was granted by the supervisor.
+int add_view_rules(const LaunchPlan& plan, std::uint32_t* index) {
+  if (!plan.ruleset) return 0;
+  for (std::size_t i = 0; i < plan.view.ops.size(); ++i) {
+    const fs::MountOp& op = plan.view.ops[i];
+    if (op.child_rights == 0) continue;
+    *index = static_cast<std::uint32_t>(i);
+    const int fd = ::open(op.target.c_str(), O_PATH | O_CLOEXEC | O_DIRECTORY);
+    if (fd < 0) return errno;
+    const int err = plan.ruleset->allow_fd(fd, op.child_rights, true);
+    ::close(fd);
+    if (err != 0) return err;
+  }
+  return 0;
+}
+
+// The caller's working directory when the view has it, else $HOME, else /.
+int enter_working_directory(const LaunchPlan& plan) {
+  if (::chdir(plan.cwd.c_str()) == 0) return 0;
+  if (::chdir(plan.home.c_str()) == 0) return 0;
+  return ::chdir("/") == 0 ? 0 : errno;
+}
+
+int block_signals() {
+  sigset_t set;
+  init::fill_signal_set(&set);
+  return ::sigprocmask(SIG_BLOCK, &set, nullptr) == 0 ? 0 : errno;
+}
+
+int restore_signals() {
+  for (int sig = 1; sig < NSIG; ++sig) {
+    if (sig != SIGKILL && sig != SIGSTOP) ::signal(sig, SIG_DFL);
+  }
+  sigset_t none;
+  sigemptyset(&none);
+  return ::sigprocmask(SIG_SETMASK, &none, nullptr) == 0 ? 0 : errno;
+}
+
+// Closes every descriptor but 0-2, those named with --fd, and our own
+// CLOEXEC report and Landlock fds (gone at exec).
+int close_inherited_fds(const LaunchPlan& plan, int report_fd) {
+  int keep[64];
+  std::size_t n = 0;
+  for (int fd : plan.keep_fds) {
+    if (n < 62) keep[n++] = fd;
+    if (::fcntl(fd, F_SETFD, 0) != 0) return errno;  // inherited across exec
+  }
+  keep[n++] = report_fd;
+  if (plan.ruleset) keep[n++] = plan.ruleset->fd();
+  // Sort the few entries (insertion sort: no allocation).
+  for (std::size_t i = 1; i < n; ++i) {
+    for (std::size_t j = i; j > 0 && keep[j - 1] > keep[j]; --j) std::swap(keep[j - 1], keep[j]);
+  }
+  unsigned next = 3;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto fd = static_cast<unsigned>(keep[i]);
+    if (fd < next) continue;
+    if (fd > next && sys::close_range(next, fd - 1) != 0) return errno;
+    next = fd + 1;
+  }
+  return sys::close_range(next, ~0U) == 0 ? 0 : errno;
+}
+
+// PATH lookup inside the view, as execvp: ENOENT everywhere is "not found",
+// any EACCES is "cannot execute".
+[[noreturn]] void exec_command(const LaunchPlan& plan, const Reporter& r) {
+  int err = ENOENT;
+  for (std::uint32_t i = 0; i < plan.exec_candidates.size(); ++i) {
+    ::execve(plan.exec_candidates[i].c_str(), plan.argv_ptrs.data(), plan.env_ptrs.data());
+    if (errno == ENOENT || errno == ENOTDIR) continue;
+    err = errno;
+    if (errno != EACCES) r.fail(Step::exec, err, i);
+  }
+  r.fail(Step::exec, err);
+}
+
+// The command: its own session, no inherited authority, then exec.
+[[noreturn]] void run_command(const LaunchPlan& plan, const Reporter& r) {
+  r.check(Step::session, restore_signals());
+  r.check(Step::session, ::setsid() < 0 ? errno : 0);  // no controlling terminal: no TIOCSTI
+  r.check(Step::close_fds, close_inherited_fds(plan, r.fd()));
+  r.check(Step::drop_capabilities, caps::drop_all());
+  r.check(Step::no_new_privs, caps::set_no_new_privs());  // required by Landlock and seccomp
+  if (plan.ruleset) r.check(Step::landlock, landlock::restrict_self(plan.ruleset->fd()));
+  if (plan.filter) r.check(Step::seccomp, seccomp::install(*plan.filter));  // last: it may deny what came before
+  exec_command(plan, r);
+}
+
+}  // namespace
+
+void run_init(const LaunchPlan& plan, int report_fd) noexcept {
+  const Reporter r(report_fd);
+  std::size_t op = 0;
+  std::uint32_t rule = 0;
+  int root_fd = -1;
+  r.check(Step::death_signal, ::prctl(PR_SET_PDEATHSIG, SIGKILL) == 0 ? 0 : errno);
+  r.check(Step::supervisor_alive, supervisor_alive(plan));        // it may have died before the line above
+  r.check(Step::id_maps, write_id_maps(plan));                    // our capabilities count only once mapped
+  r.check(Step::hostname, set_hostname());
+  r.check(Step::mount_propagation, make_mounts_private());        // nothing we mount reaches the host
+  r.check(Step::clone_sources, fs::clone_sources(plan.view, plan.source_fds.data(), &op),
+          static_cast<std::uint32_t>(op));                        // before the staging mount hides any source
+  r.check(Step::mount_root, fs::mount_root(&root_fd));
+  r.check(Step::build_view, fs::build_view(plan.view, root_fd, plan.source_fds.data(), &op),
+          static_cast<std::uint32_t>(op));
+  r.check(Step::pivot_root, pivot_into(root_fd));
+  r.check(Step::detach_old_root, detach_old_root());              // the host's tree is gone from here on
+  r.check(Step::root_read_only, make_root_read_only());
+  r.check(Step::loopback, plan.new_network ? net::bring_loopback_up() : 0);
+  r.check(Step::landlock_rules, add_view_rules(plan, &rule), rule);  // the view's own inodes exist now
+  r.check(Step::working_directory, enter_working_directory(plan));
+  r.check(Step::fork_command, block_signals());                   // before fork: no SIGCHLD is lost
+  const pid_t command = ::fork();
+  if (command < 0) r.fail(Step::fork_command, errno);
+  if (command == 0) run_command(plan, r);
+  ::close(root_fd);
+  init::reap(command, false, report_fd);
+}
+
+}  // namespace sandbox::launch

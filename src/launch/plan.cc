@@ -1,0 +1,217 @@
+// make_plan: resolve, open and compile everything before clone3.
+#include "launch/plan.h"
+
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <sstream>
+
+#include "launch/environment.h"
+#include "util/sys.h"
+
+extern char** environ;
+
+namespace sandbox::launch {
+namespace {
+
+std::string current_directory() {
+  char buf[PATH_MAX];
+  return ::getcwd(buf, sizeof(buf)) != nullptr ? std::string(buf) : std::string("/");
+}
+
+std::string canonical(const std::string& path) {
+  char buf[PATH_MAX];
+  return ::realpath(path.c_str(), buf) != nullptr ? std::string(buf) : std::string();
+}
+
+struct Caller {
+  uid_t uid;
+  gid_t gid;
+  std::string user;
+  std::string home;
+};
+
+Caller identify_caller() {
+  Caller c{::geteuid(), ::getegid(), {}, {}};
+  const passwd* pw = ::getpwuid(c.uid);
+  c.user = pw != nullptr ? pw->pw_name : std::to_string(c.uid);
+  const char* home = std::getenv("HOME");
+  if (home != nullptr && home[0] == '/') {
+    c.home = home;
+  } else if (pw != nullptr && pw->pw_dir != nullptr && pw->pw_dir[0] == '/') {
+    c.home = pw->pw_dir;
+  } else {
+    c.home = "/";
+  }
+  // A trailing slash would name the same directory twice in the view.
+  while (c.home.size() > 1 && c.home.back() == '/') c.home.pop_back();
+  return c;
+}
+
+bool covered_by(const std::string& path, const std::string& dir) {
+  return path == dir ||
+         (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/');
+}
+
+// A command given as a path is granted read + execute on that one file:
+// naming it is the grant. A bare name is looked up inside the view.
+Result<std::vector<std::string>> resolve_command(const std::string& command,
+                                                 const std::string& path_variable,
+                                                 const std::string& cwd,
+                                                 std::vector<PathGrant>& grants) {
+  if (command.empty()) return Error("the command is empty").with_exit_status(127);
+  if (command.find('/') == std::string::npos) {
+    std::vector<std::string> candidates;
+    std::stringstream dirs(path_variable);
+    std::string dir;
+    while (std::getline(dirs, dir, ':')) {
+      if (!dir.empty() && dir[0] == '/') candidates.push_back(dir + "/" + command);
+    }
+    return candidates;
+  }
+  const std::string absolute = command[0] == '/' ? command : cwd + "/" + command;
+  const std::string real = canonical(absolute);
+  if (real.empty()) {
+    return Error(command + ": not found", errno).with_exit_status(127);
+  }
+  struct stat st {};
+  if (::stat(real.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    return Error(command + ": cannot execute: not a regular file").with_exit_status(126);
+  }
+  grants.push_back({real, Access::execute});
+  return std::vector<std::string>{real};
+}
+
+std::vector<char*> pointers(std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  out.reserve(strings.size() + 1);
+  for (auto& s : strings) out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
+
+Result<void> add_landlock_rules(landlock::Ruleset& ruleset, const Policy& policy,
+                                const std::vector<PathGrant>& grants) {
+  for (const auto& tree : policy.system_trees) {
+    struct stat st {};
+    if (::lstat(tree.c_str(), &st) != 0 || S_ISLNK(st.st_mode)) continue;
+    if (auto ok = ruleset.allow_path(tree, landlock::kRead | landlock::kExecute); !ok) return ok;
+  }
+  if (policy.bind_etc) {
+    for (const auto& entry : policy.etc_readable) {
+      if (::access(entry.c_str(), F_OK) != 0) continue;
+      if (auto ok = ruleset.allow_path(entry, landlock::kRead); !ok) return ok;
+    }
+  }
+  for (const char* device : {"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom",
+                             "/dev/tty"}) {
+    if (::access(device, F_OK) != 0) continue;
+    if (auto ok = ruleset.allow_path(device, landlock::kDevice); !ok) return ok;
+  }
+  for (const auto& grant : grants) {
+    if (auto ok = ruleset.allow_path(grant.path, landlock::rights_for(grant.access)); !ok) return ok;
+  }
+  return success();
+}
+
+}  // namespace
+
+std::string find_on_host(const std::string& command) {
+  const char* path = std::getenv("PATH");
+  std::stringstream dirs(path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin");
+  std::string dir;
+  while (std::getline(dirs, dir, ':')) {
+    if (dir.empty()) continue;
+    const std::string candidate = dir + "/" + command;
+    if (::access(candidate.c_str(), X_OK) == 0) return canonical(candidate);
+  }
+  return {};
+}
+
+Result<LaunchPlan> make_plan(const Policy& policy, const std::vector<std::string>& argv,
+                             const std::string& label) {
+  if (argv.empty()) return Error("no command given");
+  LaunchPlan plan;
+  const Caller caller = identify_caller();
+  plan.uid_map = std::to_string(caller.uid) + " " + std::to_string(caller.uid) + " 1\n";
+  plan.gid_map = std::to_string(caller.gid) + " " + std::to_string(caller.gid) + " 1\n";
+  plan.cwd = current_directory();
+  plan.home = caller.home;
+
+  // Granted paths are bound at their canonical path.
+  std::vector<PathGrant> grants;
+  for (const auto& grant : policy.grants) {
+    const std::string real = canonical(grant.path);
+    if (real.empty()) {
+      return Error::from_errno(grant.path + ": cannot be granted")
+          .with_hint("check the path given to --ro, --rw or --exec");
+    }
+    grants.push_back({real, grant.access});
+  }
+
+  EnvironmentInputs inputs{{}, caller.home, caller.user, label};
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) inputs.caller.emplace_back(*e);
+  plan.env = build_environment(policy, inputs);
+
+  std::vector<PathGrant> command_grant;
+  auto candidates = resolve_command(argv[0], lookup(plan.env, "PATH"), plan.cwd, command_grant);
+  if (!candidates) return std::move(candidates).error();
+  plan.exec_candidates = std::move(*candidates);
+
+  // The view binds the command file only when no bound tree shows it already.
+  std::vector<PathGrant> view_grants = grants;
+  for (const auto& command : command_grant) {
+    const bool visible =
+        std::any_of(policy.system_trees.begin(), policy.system_trees.end(),
+                    [&](const std::string& t) { return covered_by(command.path, t); }) ||
+        std::any_of(grants.begin(), grants.end(),
+                    [&](const PathGrant& g) { return covered_by(command.path, g.path); });
+    if (!visible) view_grants.push_back(command);
+    grants.push_back(command);
+  }
+
+  auto view = fs::plan_view(policy, fs::Identity{caller.home}, view_grants);
+  if (!view) return std::move(view).error();
+  plan.view = std::move(*view);
+  plan.source_fds.assign(plan.view.ops.size(), -1);
+
+  plan.argv = argv;
+  plan.argv_ptrs = pointers(plan.argv);
+  plan.env_ptrs = pointers(plan.env);
+
+  plan.keep_fds = policy.fds;
+  std::sort(plan.keep_fds.begin(), plan.keep_fds.end());
+  plan.keep_fds.erase(std::unique(plan.keep_fds.begin(), plan.keep_fds.end()), plan.keep_fds.end());
+
+  // Landlock: fail closed unless --best-effort.
+  auto abi = landlock::abi_version();
+  if (!abi) {
+    if (!policy.best_effort) return std::move(abi).error().wrap("cannot confine files");
+    plan.skipped.push_back("Landlock (" + abi.error().message() + ")");
+  } else {
+    auto ruleset = landlock::Ruleset::create(*abi, false);
+    if (!ruleset) return std::move(ruleset).error();
+    if (auto ok = add_landlock_rules(*ruleset, policy, grants); !ok) return std::move(ok).error();
+    plan.ruleset = std::move(*ruleset);
+  }
+
+  seccomp::FilterOptions filter_options;
+  filter_options.allow_ptrace = policy.allow_ptrace;
+  filter_options.log_only = policy.seccomp == SeccompMode::log;
+  auto filter = seccomp::compile(filter_options);
+  if (!filter) return std::move(filter).error().wrap("cannot compile the seccomp filter");
+  plan.filter = std::move(*filter);
+
+  plan.new_network = policy.net != NetMode::host;
+  const int self = sys::pidfd_open(::getpid());
+  if (self < 0) return Error::from_errno("pidfd_open of the supervisor");
+  plan.supervisor_pidfd = UniqueFd(self);
+  return plan;
+}
+
+}  // namespace sandbox::launch

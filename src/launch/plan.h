@@ -1,0 +1,56 @@
+// The launch plan: everything the child needs, prepared before clone3.
+//
+// Everything that parses, allocates, resolves paths, opens files or
+// compiles BPF happens here, in the supervisor. The child is a simple
+// interpreter of a `const LaunchPlan&` and allocates nothing.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fs/view.h"
+#include "landlock/ruleset.h"
+#include "sandbox/error.h"
+#include "sandbox/policy.h"
+#include "seccomp/filter.h"
+#include "util/unique_fd.h"
+
+namespace sandbox::launch {
+
+struct LaunchPlan {
+  // Identity: the caller's uid and gid, mapped to themselves.
+  std::string uid_map;  // "1000 1000 1\n"
+  std::string gid_map;
+  // The view, and one slot per operation for the child's cloned sources.
+  fs::ViewPlan view;
+  mutable std::vector<int> source_fds;
+  // The command.
+  std::vector<std::string> argv;
+  std::vector<std::string> env;
+  std::vector<std::string> exec_candidates;  // absolute paths tried in order
+  std::vector<char*> argv_ptrs;              // NULL-terminated views of the above
+  std::vector<char*> env_ptrs;
+  std::string cwd;
+  std::string home;
+  // Descriptors beyond 0..2 that the command keeps (sorted).
+  std::vector<int> keep_fds;
+  // Layers; absent only under --best-effort when the kernel lacks them.
+  std::optional<landlock::Ruleset> ruleset;
+  std::optional<seccomp::Program> filter;
+  std::optional<seccomp::Program> init_filter;
+  bool new_network = true;
+  // The supervisor, so the child can tell whether it already died.
+  UniqueFd supervisor_pidfd;
+  // What --best-effort skipped, for one line on stderr each.
+  std::vector<std::string> skipped;
+};
+
+// Plans a run of argv under policy, labelled `label` ("sandbox_t:s0:c1,c2").
+Result<LaunchPlan> make_plan(const Policy& policy, const std::vector<std::string>& argv,
+                             const std::string& label);
+
+// The caller's PATH search on the host, for hints: "" when not found.
+std::string find_on_host(const std::string& command);
+
+}  // namespace sandbox::launch

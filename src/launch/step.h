@@ -1,0 +1,48 @@
+// The launch steps, and the report a child sends when one fails.
+#pragma once
+
+#include <cstdint>
+
+namespace sandbox::launch {
+
+enum class Step : std::uint32_t {
+  none = 0,
+  death_signal,
+  supervisor_alive,
+  id_maps,
+  hostname,
+  mount_propagation,
+  clone_sources,
+  mount_root,
+  build_view,
+  pivot_root,
+  detach_old_root,
+  root_read_only,
+  loopback,
+  landlock_rules,
+  working_directory,
+  fork_command,
+  session,
+  close_fds,
+  drop_capabilities,
+  no_new_privs,
+  landlock,
+  seccomp,
+  exec,
+};
+
+const char* step_name(Step step);
+
+// Sent over the CLOEXEC report pipe. A failure names the step, the errno
+// and, for view steps, the index of the mount operation; init sends
+// `exited` with the command's wait status just before it exits.
+struct Report {
+  enum class Kind : std::uint32_t { failure = 1, exited = 2 };
+  Kind kind = Kind::failure;
+  Step step = Step::none;
+  std::int32_t errno_value = 0;
+  std::int32_t wait_status = 0;
+  std::uint32_t index = 0;
+};
+
+}  // namespace sandbox::launch

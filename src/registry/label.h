@@ -1,0 +1,42 @@
+// Labels (DESIGN §4): TYPE:s0:cA,cB, unique among running sandboxes.
+//
+// Uniqueness is reserved by binding the abstract unix socket
+// "@sandbox/cA,cB" in the caller's network namespace: a second bind fails,
+// and the kernel frees the name when the supervisor dies, so no stale state
+// is ever left behind. The socket is also the sandbox's control socket.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "sandbox/error.h"
+#include "util/unique_fd.h"
+
+namespace sandbox::registry {
+
+inline constexpr int kMaxCategory = 1023;
+
+struct Level {
+  int low = 0;   // A
+  int high = 0;  // B, A < B
+  std::string str() const;  // "s0:cA,cB"
+  bool operator==(const Level&) const = default;
+};
+
+// Accepts "s0:cA,cB", "cA,cB" or a full "TYPE:s0:cA,cB" (the type is ignored).
+Result<Level> parse_level(std::string_view text);
+
+// The abstract socket name (without the leading NUL): "sandbox/cA,cB".
+std::string socket_name(const Level& level);
+
+struct Reservation {
+  Level level;
+  UniqueFd socket;  // bound and listening; CLOEXEC
+};
+
+// Reserves `wanted`, refusing if it is in use.
+Result<Reservation> reserve(const Level& wanted);
+// Reserves a random free level.
+Result<Reservation> reserve_any();
+
+}  // namespace sandbox::registry

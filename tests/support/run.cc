@@ -1,0 +1,100 @@
+#include "support/run.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+
+namespace testing_support {
+namespace {
+
+void read_into(int fd, std::string& out, bool& open) {
+  char buf[65536];
+  const ssize_t n = ::read(fd, buf, sizeof(buf));
+  if (n > 0) {
+    out.append(buf, static_cast<std::size_t>(n));
+  } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+    open = false;
+  }
+}
+
+}  // namespace
+
+std::string sandbox_bin() {
+  const char* env = std::getenv("SANDBOX_BIN");
+  return env != nullptr && *env != '\0' ? env : SANDBOX_BIN;
+}
+std::string probe(const std::string& name) {
+  const char* env = std::getenv("SANDBOX_PROBE_DIR");
+  return std::string(env != nullptr && *env != '\0' ? env : PROBE_DIR) + "/" + name;
+}
+bool is_root() { return ::geteuid() == 0; }
+
+std::vector<std::string> sandbox(std::vector<std::string> args) {
+  args.insert(args.begin(), sandbox_bin());
+  return args;
+}
+
+RunResult run(const std::vector<std::string>& argv, const RunOptions& options) {
+  int out_pipe[2], err_pipe[2], in_pipe[2];
+  if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0 ||
+      ::pipe2(in_pipe, O_CLOEXEC) != 0) {
+    throw std::runtime_error("pipe2 failed");
+  }
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    if (options.stdin_data.empty() && options.stdin_null) {
+      const int null = ::open("/dev/null", O_RDONLY);
+      ::dup2(null, 0);
+    } else {
+      ::dup2(in_pipe[0], 0);
+    }
+    ::dup2(out_pipe[1], 1);
+    ::dup2(err_pipe[1], 2);
+    for (int fd : options.inherit_fds) ::fcntl(fd, F_SETFD, 0);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execvp(args[0], args.data());
+    ::_exit(127);
+  }
+  ::close(out_pipe[1]);
+  ::close(err_pipe[1]);
+  ::close(in_pipe[0]);
+  ::signal(SIGPIPE, SIG_IGN);
+  if (!options.stdin_data.empty()) {
+    [[maybe_unused]] ssize_t n = ::write(in_pipe[1], options.stdin_data.data(), options.stdin_data.size());
+  }
+  ::close(in_pipe[1]);
+
+  RunResult result;
+  bool out_open = true, err_open = true;
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::milliseconds(static_cast<long>(options.timeout_seconds * 1000));
+  while (out_open || err_open) {
+    pollfd fds[2] = {{out_open ? out_pipe[0] : -1, POLLIN, 0}, {err_open ? err_pipe[0] : -1, POLLIN, 0}};
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      ::kill(pid, SIGKILL);
+      break;
+    }
+    if (::poll(fds, 2, static_cast<int>(left.count())) < 0 && errno != EINTR) break;
+    if (fds[0].revents != 0) read_into(out_pipe[0], result.out, out_open);
+    if (fds[1].revents != 0) read_into(err_pipe[0], result.err, err_open);
+  }
+  ::close(out_pipe[0]);
+  ::close(err_pipe[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return result;
+}
+
+}  // namespace testing_support

@@ -125,7 +125,9 @@ int attempt(const char* name, int argc, char** argv) {
   if (is("perf_event_open")) {
     return result_fd(syscall(SYS_perf_event_open, nullptr, 0, -1, -1, 0));
   }
-  if (is("userfaultfd")) return result_fd(syscall(SYS_userfaultfd, O_CLOEXEC | 1 /* USER_MODE_ONLY */));
+  if (is("userfaultfd")) {
+    return result_fd(syscall(SYS_userfaultfd, O_CLOEXEC | 1 /* UFFD_USER_MODE_ONLY */));
+  }
   if (is("io_uring_setup")) return result_fd(syscall(SYS_io_uring_setup, 0, nullptr));
   if (is("ptrace-attach")) {  // SEIZE does not stop the target; it is released at our exit
     return result(syscall(SYS_ptrace, 0x4206 /* PTRACE_SEIZE */, pid_arg(argc, argv), 0, 0));
@@ -134,7 +136,8 @@ int attempt(const char* name, int argc, char** argv) {
     char byte = 0;
     iovec local{&byte, 1};
     iovec remote{nullptr, 1};
-    return result(process_vm_readv(static_cast<pid_t>(pid_arg(argc, argv)), &local, 1, &remote, 1, 0));
+    const auto pid = static_cast<pid_t>(pid_arg(argc, argv));
+    return result(process_vm_readv(pid, &local, 1, &remote, 1, 0));
   }
   if (is("tiocsti")) return result(ioctl(0, TIOCSTI, "x"));  // one char, no newline
   if (is("tiocsti-high")) return result(syscall(SYS_ioctl, 0, TIOCSTI | (1UL << 32), "x"));

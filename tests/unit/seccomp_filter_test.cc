@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <initializer_list>
 #include <cerrno>
 #include <cstdint>
 #include <utility>
@@ -51,7 +52,8 @@ Program compiled(const FilterOptions& options = {}) {
 
 std::uint32_t verdict(const Program& program, long nr, const Args& args = {},
                       std::uint32_t arch = kArch) {
-  auto result = evaluate(program.instructions(), make_syscall_data(arch, static_cast<int>(nr), args));
+  const seccomp_data data = make_syscall_data(arch, static_cast<int>(nr), args);
+  auto result = evaluate(program.instructions(), data);
   EXPECT_TRUE(result.ok()) << result.error().message();
   return result.ok() ? *result : 0xdeadbeefU;
 }
@@ -103,7 +105,8 @@ TEST(SeccompFilter, CloneWithNewNamespaceFlagsIsDenied) {
   EXPECT_EQ(verdict(program, SYS_clone, {CLONE_NEWUSER | SIGCHLD}), kEperm);
   for (const std::uint64_t flag : kCloneNew) {
     EXPECT_EQ(verdict(program, SYS_clone, {flag | SIGCHLD}), kEperm) << std::hex << flag;
-    EXPECT_EQ(verdict(program, SYS_clone, {flag | kThreadFlags | kHigh}), kEperm) << std::hex << flag;
+    EXPECT_EQ(verdict(program, SYS_clone, {flag | kThreadFlags | kHigh}), kEperm)
+        << std::hex << flag;
   }
 }
 
@@ -128,7 +131,8 @@ TEST(SeccompFilter, NaiveEqualCompareWouldBeBypassed) {
   ASSERT_GE(fd, 0);
   ASSERT_EQ(seccomp_export_bpf(ctx, fd), 0);
   seccomp_release(ctx);
-  std::vector<sock_filter> insns(static_cast<std::size_t>(lseek(fd, 0, SEEK_END)) / sizeof(sock_filter));
+  const auto bytes = static_cast<std::size_t>(lseek(fd, 0, SEEK_END));
+  std::vector<sock_filter> insns(bytes / sizeof(sock_filter));
   ASSERT_EQ(pread(fd, insns.data(), insns.size() * sizeof(sock_filter), 0),
             static_cast<ssize_t>(insns.size() * sizeof(sock_filter)));
   close(fd);
@@ -143,7 +147,9 @@ TEST(SeccompFilter, OtherAbisAreKilled) {
   EXPECT_EQ(verdict(program, 3 /* i386 read */, {}, AUDIT_ARCH_I386), kKill);
   EXPECT_EQ(verdict(program, SYS_getpid, {}, AUDIT_ARCH_AARCH64), kKill);
   // x32 shares x86_64's audit arch; its numbers carry __X32_SYSCALL_BIT.
-  for (const long nr : std::initializer_list<long>{SYS_getpid, SYS_read, SYS_unshare, SYS_keyctl, SYS_ioctl, 512, 1000}) {
+  const std::initializer_list<long> x32_calls = {SYS_getpid, SYS_read,  SYS_unshare, SYS_keyctl,
+                                                 SYS_ioctl,  512, 1000};
+  for (const long nr : x32_calls) {
     EXPECT_EQ(verdict(program, nr | kX32Bit), kKill) << "x32 syscall " << nr;
   }
 }

@@ -63,6 +63,10 @@ struct Policy {
   // Weakenings.
   bool allow_ptrace = false;
 
+  // Diagnostics: --timing writes the microseconds of each launch step to
+  // stderr when the sandbox ends (launch/timing.h).
+  bool timing = false;
+
   // The built-in default profile (DESIGN §5).
   static Policy default_profile();
 

@@ -17,6 +17,7 @@
 #include "init/reaper.h"
 #include "landlock/ruleset.h"
 #include "launch/step.h"
+#include "launch/timing.h"
 #include "net/loopback.h"
 #include "sandbox/outcome.h"
 #include "util/sys.h"
@@ -27,9 +28,10 @@ namespace {
 // Reports a failed step and exits; the supervisor turns it into one line.
 class Reporter {
  public:
-  explicit Reporter(int fd) : fd_(fd) {}
+  Reporter(int fd, StepClock* clock) : fd_(fd), clock_(clock) {}
   int fd() const { return fd_; }
   void check(Step step, int err, std::uint32_t index = 0) const {
+    stamp(clock_, step);  // --timing only
     if (err != 0) fail(step, err, index);
   }
   [[noreturn]] void fail(Step step, int err, std::uint32_t index = 0) const {
@@ -44,6 +46,7 @@ class Reporter {
 
  private:
   int fd_;
+  StepClock* clock_;
 };
 
 int write_file(const char* path, const std::string& data) {
@@ -173,6 +176,7 @@ int close_inherited_fds(const LaunchPlan& plan, int report_fd) {
 
 // The command: its own session, no inherited authority, then exec.
 [[noreturn]] void run_command(const LaunchPlan& plan, const Reporter& r) {
+  stamp(plan.step_clock, Step::fork_command);  // --timing: the fork ends here
   r.check(Step::session, restore_signals());
   r.check(Step::session, ::setsid() < 0 ? errno : 0);  // no controlling terminal: no TIOCSTI
   r.check(Step::close_fds, close_inherited_fds(plan, r.fd()));
@@ -186,7 +190,7 @@ int close_inherited_fds(const LaunchPlan& plan, int report_fd) {
 }  // namespace
 
 void run_init(const LaunchPlan& plan, int report_fd) noexcept {
-  const Reporter r(report_fd);
+  const Reporter r(report_fd, plan.step_clock);
   std::size_t op = 0;
   std::uint32_t rule = 0;
   int root_fd = -1;

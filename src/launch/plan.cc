@@ -134,8 +134,11 @@ std::string find_on_host(const std::string& command) {
 }
 
 Result<LaunchPlan> make_plan(const Policy& policy, const std::vector<std::string>& argv,
-                             const std::string& label) {
+                             const std::string& label, Timing* timing) {
   if (argv.empty()) return Error("no command given");
+  const auto mark = [timing](const char* what) {
+    if (timing != nullptr) timing->mark(what);
+  };
   LaunchPlan plan;
   const Caller caller = identify_caller();
   plan.uid_map = std::to_string(caller.uid) + " " + std::to_string(caller.uid) + " 1\n";
@@ -175,6 +178,7 @@ Result<LaunchPlan> make_plan(const Policy& policy, const std::vector<std::string
     grants.push_back(command);
   }
 
+  mark("plan: caller, environment, command");
   auto view = fs::plan_view(policy, fs::Identity{caller.home}, view_grants);
   if (!view) return std::move(view).error();
   plan.view = std::move(*view);
@@ -188,6 +192,7 @@ Result<LaunchPlan> make_plan(const Policy& policy, const std::vector<std::string
   std::sort(plan.keep_fds.begin(), plan.keep_fds.end());
   plan.keep_fds.erase(std::unique(plan.keep_fds.begin(), plan.keep_fds.end()), plan.keep_fds.end());
 
+  mark("plan: view");
   // Landlock: fail closed unless --best-effort.
   auto abi = landlock::abi_version();
   if (!abi) {
@@ -200,12 +205,14 @@ Result<LaunchPlan> make_plan(const Policy& policy, const std::vector<std::string
     plan.ruleset = std::move(*ruleset);
   }
 
+  mark("plan: Landlock ruleset");
   seccomp::FilterOptions filter_options;
   filter_options.allow_ptrace = policy.allow_ptrace;
   filter_options.log_only = policy.seccomp == SeccompMode::log;
   auto filter = seccomp::compile(filter_options);
   if (!filter) return std::move(filter).error().wrap("cannot compile the seccomp filter");
   plan.filter = std::move(*filter);
+  mark("plan: seccomp filter");
 
   plan.new_network = policy.net != NetMode::host;
   const int self = sys::pidfd_open(::getpid());

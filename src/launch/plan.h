@@ -11,6 +11,7 @@
 
 #include "fs/view.h"
 #include "landlock/ruleset.h"
+#include "launch/timing.h"
 #include "sandbox/error.h"
 #include "sandbox/policy.h"
 #include "seccomp/filter.h"
@@ -44,11 +45,14 @@ struct LaunchPlan {
   UniqueFd supervisor_pidfd;
   // What --best-effort skipped, for one line on stderr each.
   std::vector<std::string> skipped;
+  // --timing: the page the child stamps each step into; null otherwise.
+  StepClock* step_clock = nullptr;
 };
 
 // Plans a run of argv under policy, labelled `label` ("sandbox_t:s0:c1,c2").
+// With --timing, `timing` receives a mark per planning phase.
 Result<LaunchPlan> make_plan(const Policy& policy, const std::vector<std::string>& argv,
-                             const std::string& label);
+                             const std::string& label, Timing* timing = nullptr);
 
 // The caller's PATH search on the host, for hints: "" when not found.
 std::string find_on_host(const std::string& command);

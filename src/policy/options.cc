@@ -79,6 +79,12 @@ constexpr Option kOptions[] = {
        p.allow_ptrace = true;
        return success();
      }},
+    {"timing", "", "", "Diagnostics",
+     "Print the microseconds of each launch step on stderr when the sandbox ends.", Kind::flag,
+     [](Policy& p, const std::string&) {
+       p.timing = true;
+       return success();
+     }},
     {"best-effort", "", "", "Layers",
      "Run with the layers this kernel offers when one is missing, and say what was skipped.",
      Kind::flag,

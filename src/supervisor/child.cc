@@ -105,8 +105,13 @@ Outcome Child::wait() {
     }
   }
   // init is gone and with it every process of the sandbox: read what is left.
+  if (state_->timing) state_->timing->mark_exited();
   while (report_open) report_open = !drain_reports(state_->report.get(), reports);
   state_->waited = true;
+  if (state_->timing) {
+    const std::string text = state_->timing->report();
+    [[maybe_unused]] const ssize_t n = ::write(STDERR_FILENO, text.data(), text.size());
+  }
   return make_outcome(*state_, reports, init_exit);
 }
 

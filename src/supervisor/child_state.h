@@ -3,11 +3,13 @@
 
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "launch/plan.h"
 #include "launch/step.h"
+#include "launch/timing.h"
 #include "registry/label.h"
 #include "sandbox/sandbox.h"
 #include "util/unique_fd.h"
@@ -24,6 +26,7 @@ struct Child::State {
   std::vector<std::string> exec_candidates;
   std::vector<std::string> mount_descriptions;  // describe(op) per view op
   std::vector<std::string> skipped;
+  std::optional<launch::Timing> timing;  // --timing
   bool waited = false;
   bool killed = false;
 };

@@ -26,11 +26,19 @@ Result<registry::Reservation> reserve_label(const Policy& policy) {
 }  // namespace
 
 Result<Child> spawn(const Policy& policy, const std::vector<std::string>& argv) {
+  std::optional<launch::Timing> timing;                           // --timing: a clock per step
+  if (policy.timing) {
+    auto created = launch::Timing::create();
+    if (!created) return std::move(created).error();
+    timing.emplace(std::move(*created));
+  }
   auto reservation = reserve_label(policy);                       // unique label, held while we live
   if (!reservation) return std::move(reservation).error();
+  if (timing) timing->mark("label");
   const std::string label = policy.type + ":" + reservation->level.str();
-  auto plan = launch::make_plan(policy, argv, label);             // everything resolved and compiled here
+  auto plan = launch::make_plan(policy, argv, label, timing ? &*timing : nullptr);  // everything resolved and compiled here
   if (!plan) return std::move(plan).error();
+  if (timing) plan->step_clock = timing->clock();
 
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) != 0) return Error::from_errno("cannot create the report pipe");
@@ -42,6 +50,7 @@ Result<Child> spawn(const Policy& policy, const std::vector<std::string>& argv) 
   args.flags = kNamespaces | (plan->new_network ? CLONE_NEWNET : 0) | CLONE_PIDFD;
   args.pidfd = reinterpret_cast<std::uintptr_t>(&pidfd);
   args.exit_signal = SIGCHLD;
+  if (timing) timing->mark_clone_start();
   const pid_t pid = sys::clone3(args);                            // all namespaces at once
   if (pid < 0) {
     Error error = Error::from_errno("cannot create the sandbox's namespaces (clone3)");
@@ -56,6 +65,7 @@ Result<Child> spawn(const Policy& policy, const std::vector<std::string>& argv) 
     launch::run_init(*plan, report_write.get());                  // never returns
   }
   report_write.reset();                                           // EOF once every child copy is gone
+  if (timing) timing->mark("clone3 returned in the parent");
 
   auto state = std::make_unique<Child::State>();
   state->pid = pid;
@@ -66,6 +76,7 @@ Result<Child> spawn(const Policy& policy, const std::vector<std::string>& argv) 
   state->command = argv.front();
   state->exec_candidates = plan->exec_candidates;
   state->skipped = plan->skipped;
+  state->timing = std::move(timing);
   for (const auto& op : plan->view.ops) state->mount_descriptions.push_back(fs::describe(op));
   return Child(std::move(state));
 }

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "launch/environment.h"
+#include "seccomp/cache.h"
 #include "util/sys.h"
 
 extern char** environ;
@@ -209,7 +210,7 @@ Result<LaunchPlan> make_plan(const Policy& policy, const std::vector<std::string
   seccomp::FilterOptions filter_options;
   filter_options.allow_ptrace = policy.allow_ptrace;
   filter_options.log_only = policy.seccomp == SeccompMode::log;
-  auto filter = seccomp::compile(filter_options);
+  auto filter = seccomp::prebuilt(filter_options);       // compiled at build time
   if (!filter) return std::move(filter).error().wrap("cannot compile the seccomp filter");
   plan.filter = std::move(*filter);
   mark("plan: seccomp filter");

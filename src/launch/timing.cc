@@ -83,10 +83,11 @@ void Timing::mark_clone_start() {
 void Timing::mark_exited() { exited_ns_ = monotonic_ns(); }
 
 // Supervisor marks are consecutive intervals from spawn(). Child stamps are
-// intervals from mark_clone_start() (so the first one holds clone3's
-// namespace creation); consecutive stamps of one step and one process are
-// merged. The last line runs from the last child stamp to mark_exited():
-// exec, the program itself and teardown.
+// intervals from the previous stamp of the same process; init's first from
+// mark_clone_start() (so it holds clone3's namespace creation), the command's
+// first from init's fork stamp. Consecutive stamps of one step and one
+// process are merged. The last line runs from the last child stamp to
+// mark_exited(): exec, the program itself, init's exit and teardown.
 std::string Timing::report() const {
   std::string out = "sandbox: --timing, microseconds per launch step:\n";
   std::int64_t previous = start_ns_;
@@ -101,19 +102,36 @@ std::string Timing::report() const {
   std::vector<StepClock::Entry> entries(clock_->entries, clock_->entries + n);
   std::stable_sort(entries.begin(), entries.end(),
                    [](const auto& a, const auto& b) { return a.ns < b.ns; });
-  previous = clone_start;
+  std::int64_t last = clone_start;
   for (std::size_t i = 0; i < entries.size(); ++i) {
-    const auto& e = entries[i];
-    std::int64_t ns = e.ns - previous;
-    while (i + 1 < entries.size() && entries[i + 1].step == e.step && entries[i + 1].pid == e.pid) {
-      ++i;
-      ns = entries[i].ns - previous;
+    const StepClock::Entry& e = entries[i];
+    // The previous stamp of this process, else init's fork, else clone3.
+    std::int64_t from = clone_start;
+    bool own = false;
+    for (std::size_t j = i; j-- > 0;) {
+      if (entries[j].pid == e.pid) {
+        from = entries[j].ns;
+        own = true;
+        break;
+      }
     }
-    add_line(out, entries[i].pid == 1 ? "init" : "command", step_name(e.step), ns);
-    previous = entries[i].ns;
+    for (std::size_t j = i; !own && j-- > 0;) {
+      if (entries[j].step == Step::fork_command) {
+        from = entries[j].ns;
+        break;
+      }
+    }
+    std::size_t end = i;
+    while (end + 1 < entries.size() && entries[end + 1].step == e.step &&
+           entries[end + 1].pid == e.pid) {
+      ++end;
+    }
+    add_line(out, e.pid == 1 ? "init" : "command", step_name(e.step), entries[end].ns - from);
+    last = std::max(last, entries[end].ns);
+    i = end;
   }
   if (exited != 0) {
-    add_line(out, "command", "exec, run, exit, reap", exited - previous);
+    add_line(out, "after", "exec, run, exit, teardown", exited - last);
     add_line(out, "total", "spawn() to init reaped", exited - start_ns_);
   }
   return out;

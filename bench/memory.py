@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""Resident memory of a sandbox's own processes while its program runs.
+
+    memory.py PREFIX... sleep 1
+
+Starts the command, waits until a `sleep` process appears in its process tree,
+then reads /proc/PID/status of every process of the tree except the payload
+(the supervisor, init, monitors) and prints one line:
+
+    processes=N rss_kib=SUM top_rss_kib=R top_hwm_kib=H
+
+(top = the process we started). For a bare `sleep 1` the tree is the payload
+alone: processes=0. Polling is fine here: this is a measuring tool, not the
+product.
+"""
+import os
+import subprocess
+import sys
+import time
+
+
+def children_map():
+    kids = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        # comm may contain spaces: ppid is the second field after the last ')'.
+        rest = stat[stat.rindex(")") + 2:].split()
+        comm = stat[stat.index("(") + 1:stat.rindex(")")]
+        kids.setdefault(int(rest[1]), []).append((int(entry), comm))
+    return kids
+
+
+def tree(root):
+    kids = children_map()
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        for child, comm in kids.get(pid, []):
+            out.append((child, comm))
+            todo.append(child)
+    return out
+
+
+def status(pid):
+    values = {}
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                if key in ("VmRSS", "VmHWM"):
+                    values[key] = int(value.split()[0])
+    except OSError:
+        pass
+    return values
+
+
+def main():
+    argv = sys.argv[1:]
+    if not argv:
+        sys.exit("usage: memory.py COMMAND...")
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 5
+        own = None
+        while time.monotonic() < deadline:
+            procs = [(proc.pid, os.path.basename(argv[0]))] + tree(proc.pid)
+            if any(comm == "sleep" for _, comm in procs):
+                if argv[0] == "sleep":
+                    own = []
+                else:
+                    own = [(p, c) for p, c in procs if c != "sleep"]
+                break
+            time.sleep(0.005)
+        if own is None:
+            sys.exit("memory.py: the payload never appeared")
+        time.sleep(0.05)  # let the supervisor settle into its wait loop
+        rss = sum(status(p).get("VmRSS", 0) for p, _ in own)
+        top = status(proc.pid) if own else {}
+        print(f"processes={len(own)} rss_kib={rss} top_rss_kib={top.get('VmRSS', 0)} "
+              f"top_hwm_kib={top.get('VmHWM', 0)}")
+    finally:
+        proc.wait()
+
+
+if __name__ == "__main__":
+    main()

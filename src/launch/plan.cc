@@ -78,13 +78,23 @@ Result<std::vector<std::string>> resolve_command(const std::string& command,
   const std::string absolute = command[0] == '/' ? command : cwd + "/" + command;
   const std::string real = canonical(absolute);
   if (real.empty()) {
-    return Error(command + ": not found", errno).with_exit_status(127);
+    const int err = errno;
+    // Only a missing path is "not found" (127); a path the caller may not
+    // search exists or not, but cannot be executed either way (126).
+    if (err == ENOENT || err == ENOTDIR) {
+      return Error(command + ": not found", err).with_exit_status(127);
+    }
+    return Error(command + ": cannot execute", err).with_exit_status(126);
   }
   struct stat st {};
   if (::stat(real.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
     return Error(command + ": cannot execute: not a regular file").with_exit_status(126);
   }
-  grants.push_back({real, Access::execute});
+  // Naming the file grants it, but only what the caller may execute itself.
+  if (::access(real.c_str(), X_OK) != 0) {
+    return Error(command + ": cannot execute", errno).with_exit_status(126);
+  }
+  grants.push_back({.path = real, .access = Access::execute});
   return std::vector<std::string>{real};
 }
 
@@ -167,14 +177,17 @@ Result<LaunchPlan> make_plan(const Policy& policy, const std::vector<std::string
   if (!candidates) return std::move(candidates).error();
   plan.exec_candidates = std::move(*candidates);
 
-  // The view binds the command file only when no bound tree shows it already.
+  // The view binds the command file only when no bound tree shows it already
+  // executable (a --rw bind is noexec: the named command gets its own bind).
   std::vector<PathGrant> view_grants = grants;
   for (const auto& command : command_grant) {
     const bool visible =
         std::any_of(policy.system_trees.begin(), policy.system_trees.end(),
                     [&](const std::string& t) { return covered_by(command.path, t); }) ||
         std::any_of(grants.begin(), grants.end(),
-                    [&](const PathGrant& g) { return covered_by(command.path, g.path); });
+                    [&](const PathGrant& g) {
+                      return g.access != Access::read_write && covered_by(command.path, g.path);
+                    });
     if (!visible) view_grants.push_back(command);
     grants.push_back(command);
   }

@@ -3,12 +3,16 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <stdexcept>
 
 namespace testing_support {
@@ -95,6 +99,84 @@ RunResult run(const std::vector<std::string>& argv, const RunOptions& options) {
   ::waitpid(pid, &status, 0);
   result.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;
+}
+
+TempDir::TempDir(bool world_writable) {
+  char templ[] = "/tmp/sandbox-test-XXXXXX";
+  if (::mkdtemp(templ) == nullptr) throw std::runtime_error("mkdtemp failed");
+  path_ = templ;
+  ::chmod(path_.c_str(), world_writable ? 0777 : 0755);
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+std::string TempDir::write(const std::string& name, const std::string& content, unsigned mode) const {
+  const std::string file = path_ + "/" + name;
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << content;
+  ::chmod(file.c_str(), static_cast<mode_t>(mode));
+  return file;
+}
+
+std::string TempDir::mkdir(const std::string& name, unsigned mode) const {
+  const std::string dir = path_ + "/" + name;
+  ::mkdir(dir.c_str(), static_cast<mode_t>(mode));
+  ::chmod(dir.c_str(), static_cast<mode_t>(mode));
+  return dir;
+}
+
+Background::Background(const std::vector<std::string>& argv) {
+  int in_pipe[2], out_pipe[2];
+  if (::pipe2(in_pipe, O_CLOEXEC) != 0 || ::pipe2(out_pipe, O_CLOEXEC) != 0) {
+    throw std::runtime_error("pipe2 failed");
+  }
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    ::dup2(in_pipe[0], 0);
+    ::dup2(out_pipe[1], 1);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execvp(args[0], args.data());
+    ::_exit(127);
+  }
+  ::close(in_pipe[0]);
+  ::close(out_pipe[1]);
+  in_ = in_pipe[1];
+  out_ = out_pipe[0];
+}
+
+Background::~Background() {
+  finish();
+  if (out_ >= 0) ::close(out_);
+}
+
+std::string Background::read_line() {
+  std::string line;
+  pollfd pfd{out_, POLLIN, 0};
+  while (::poll(&pfd, 1, 10000) > 0) {
+    char c = 0;
+    if (::read(out_, &c, 1) != 1 || c == '\n') break;
+    line.push_back(c);
+  }
+  return line;
+}
+
+int Background::finish() {
+  if (pid_ < 0) return status_;
+  if (in_ >= 0) ::close(in_);
+  in_ = -1;
+  const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0));
+  pollfd pfd{pidfd, POLLIN, 0};
+  if (pidfd >= 0 && ::poll(&pfd, 1, 10000) == 0) ::kill(pid_, SIGKILL);
+  if (pidfd >= 0) ::close(pidfd);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+  status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return status_;
 }
 
 }  // namespace testing_support

@@ -32,4 +32,41 @@ std::vector<std::string> sandbox(std::vector<std::string> args);
 // Whether the tests run as root.
 bool is_root();
 
+// A directory under /tmp that every user may enter (0755, or 0777 when
+// world_writable), removed with its contents at the end of the test.
+class TempDir {
+ public:
+  explicit TempDir(bool world_writable = false);
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  // Writes path()/name (parents must exist) with mode; returns its path.
+  std::string write(const std::string& name, const std::string& content, unsigned mode = 0644) const;
+  // Creates path()/name as a directory; returns its path.
+  std::string mkdir(const std::string& name, unsigned mode = 0755) const;
+
+ private:
+  std::string path_;
+};
+
+// A command running in the background with its stdin and stdout on pipes.
+class Background {
+ public:
+  explicit Background(const std::vector<std::string>& argv);
+  ~Background();  // closes stdin, waits (SIGKILL after 10 s)
+  Background(const Background&) = delete;
+  Background& operator=(const Background&) = delete;
+  // The next line of its stdout without the newline ("" at end or after 10 s).
+  std::string read_line();
+  // Closes its stdin and returns its exit status (128+N for a signal).
+  int finish();
+
+ private:
+  int pid_ = -1;
+  int in_ = -1;
+  int out_ = -1;
+  int status_ = -1;
+};
+
 }  // namespace testing_support

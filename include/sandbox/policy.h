@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sandbox/error.h"
+#include "sandbox/limits.h"
 
 namespace sandbox {
 
@@ -23,11 +24,28 @@ enum class Access {
 struct PathGrant {
   std::string path;
   Access access = Access::read;
+  // Where the path appears in the view; empty: at `path` itself. Library
+  // callers use it to bind a socket elsewhere (-X binds the nested X
+  // server's socket at /tmp/.X11-unix/X<n>).
+  std::string target = {};
   bool operator==(const PathGrant&) const = default;
 };
 
 enum class NetMode { none, host, filtered };
+// The verdict of a --allow-net / --deny-net rule and of --net-default.
+enum class NetVerdict { allow, deny };
+
+// One screening rule of --net=filtered (DESIGN §6): "CIDR[:PORTS]" as given;
+// rules are kept in the order given, the first match wins.
+struct NetRule {
+  NetVerdict verdict = NetVerdict::deny;
+  std::string target;
+  bool operator==(const NetRule&) const = default;
+};
 enum class SeccompMode { enforce, log };
+// Whether the program gets a pseudo-terminal of its own (DESIGN §2, terminal).
+// automatic: when the caller's stdin and stdout are both terminals.
+enum class PtyMode { automatic, always, never };
 
 struct Policy {
   // Which profile the policy came from, and the label type it gives.
@@ -50,6 +68,18 @@ struct Policy {
 
   // -M: a private, writable tmpfs $HOME and /tmp, discarded at exit.
   bool private_scratch = false;
+  // -H DIR, -T DIR: the caller's own directories used as $HOME and /tmp
+  // (read-write, not executable, kept after exit). Empty: not used.
+  std::string homedir;
+  std::string tmpdir;
+  // -i FILE, -I LIST: files copied into the scratch $HOME (or /tmp for
+  // files under /tmp) at the same relative path before the command starts.
+  std::vector<std::string> include_files;
+  std::vector<std::string> include_lists;
+  // -s: overwrite every file the sandbox wrote in -H/-T before removing it.
+  bool shred = false;
+  // --static-only: the command must be a static ELF; nothing else is granted.
+  bool static_only = false;
 
   // Environment handed over explicitly (DESIGN §2.4).
   std::vector<std::string> setenv;    // "KEY=VALUE"
@@ -58,7 +88,41 @@ struct Policy {
   // Run with the layers that are available when one is missing, and say so.
   bool best_effort = false;
 
+  // Lifecycle (DESIGN §3, §8): --timeout SECONDS of wall clock (0: none),
+  // then SIGTERM to the tree and SIGKILL after a grace period, exit 124;
+  // --wait-all: wait until the last process is gone, not just the command.
+  unsigned timeout_seconds = 0;
+  bool wait_all = false;
+  // --pty / --no-pty.
+  PtyMode pty = PtyMode::automatic;
+
+  // Resources (DESIGN §8): --memory, --pids, --cpus, --rlimit.
+  Limits limits;
+  // --report FILE: one JSON object describing the run ("-": stderr).
+  std::string report_path;
+
+  // -X: run the program on a private nested X server (Xephyr) in a window of
+  // its own, with a window manager (-W), size (-w) and DPI (-d); src/x11/.
+  struct X11 {
+    bool enabled = false;
+    std::string window_manager = "matchbox-window-manager";
+    unsigned width = 1000;
+    unsigned height = 700;
+    unsigned dpi = 96;
+    bool operator==(const X11&) const = default;
+  } x11;
+
+  // The network (DESIGN §6). none: own namespace, loopback only.
   NetMode net = NetMode::none;
+  // --net=host: TCP connect/bind only to these ports ("443", "8000-8080";
+  // Landlock), and UDP/raw sockets only with allow_udp (seccomp).
+  std::vector<std::string> allow_tcp;
+  bool allow_udp = false;
+  // --net=filtered: ordered rules, then the default verdict; DNS through
+  // slirp4netns's forwarder only with allow_dns.
+  std::vector<NetRule> net_rules;
+  NetVerdict net_default = NetVerdict::deny;
+  bool allow_dns = false;
   SeccompMode seccomp = SeccompMode::enforce;
   // Weakenings.
   bool allow_ptrace = false;

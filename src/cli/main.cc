@@ -5,7 +5,11 @@
 #include <cstdio>
 #include <iostream>
 
+#include "cli/manage.h"
 #include "cli/parse.h"
+#include "cli/x11_run.h"
+#include "limits/resources.h"
+#include "report/report.h"
 #include "sandbox/sandbox.h"
 
 namespace {
@@ -36,14 +40,35 @@ int main(int argc, char** argv) {
     std::cout << "sandbox 0.1.0\n";
     return 0;
   }
-  if (auto valid = invocation->policy.validate(); !valid) return fail(valid.error());
+  if (invocation->action == sandbox::cli::Invocation::Action::list) {
+    return sandbox::cli::list_sandboxes(invocation->json);
+  }
+  if (invocation->action == sandbox::cli::Invocation::Action::kill) {
+    return sandbox::cli::kill_sandbox(invocation->kill_label);
+  }
+  const sandbox::Policy& policy = invocation->policy;
+  // From here on every exit writes the run report (--report), failures included.
+  auto record = sandbox::report::begin(policy, invocation->command);
+  auto failed = [&](const sandbox::Error& error) {
+    record.error = error;
+    return sandbox::report::finish(policy.report_path, record, fail(error));
+  };
+  if (auto valid = policy.validate(); !valid) return failed(valid.error());
+  if (auto ok = sandbox::report::check_destination(policy.report_path); !ok) return fail(ok.error());
 
-  auto child = sandbox::spawn(invocation->policy, invocation->command);
-  if (!child) return fail(child.error());
+  if (policy.x11.enabled) return sandbox::cli::run_x11(policy, invocation->command);  // -X
+  auto child = sandbox::spawn(policy, invocation->command);
+  if (!child) return failed(child.error());
+  record.label = child->label();
+  record.enforcement = child->limits();
+  if (const auto limits = sandbox::limits::describe(child->limits()); !limits.empty()) {
+    std::cerr << "sandbox: limits: " << limits << '\n';
+  }
   for (const auto& skipped : child->skipped()) {
     std::cerr << "sandbox: --best-effort: running without " << skipped << '\n';
   }
   const sandbox::Outcome outcome = child->wait();
   if (!outcome.message.empty()) std::cerr << "sandbox: " << outcome.message << '\n';
-  return outcome.exit_status();
+  record.outcome = outcome;
+  return sandbox::report::finish(policy.report_path, record, outcome.exit_status());
 }

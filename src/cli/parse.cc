@@ -3,7 +3,9 @@
 #include <CLI/CLI.hpp>
 #include <map>
 
+#include "cli/man.h"
 #include "policy/options.h"
+#include "policy/profile.h"
 
 namespace sandbox::cli {
 namespace {
@@ -36,9 +38,34 @@ Result<Invocation> parse(int argc, char** argv) {
   bool version = false;
   app.add_flag("-h,--help", help, "Print this help and exit.");
   app.add_flag("--version", version, "Print the version and exit.");
+  // Management (DESIGN §4): actions on running sandboxes, not Policy options.
+  bool list = false;
+  bool json = false;
+  std::string kill_label;
+  app.add_flag("--list", list, "List the running sandboxes: label, profile, pid, age, command.")
+      ->group("Management");
+  app.add_flag("--json", json, "With --list: print JSON.")->group("Management");
+  app.add_option("--kill", kill_label, "End the running sandbox LABEL and every process in it.")
+      ->type_name("LABEL")
+      ->group("Management");
+
+  // Profiles (DESIGN §5): the base the options apply on top of.
+  std::string type;
+  std::string print_profile;
+  bool man = false;
+  app.add_option("-t,--type", type,
+                 "Start from the profile NAME (min, default, web, net, x, yours) or FILE.")
+      ->type_name("NAME|FILE")
+      ->group("Profiles");
+  app.add_option("--print-profile", print_profile,
+                 "Print the effective policy of profile NAME (with the other options) and exit.")
+      ->type_name("NAME|FILE")
+      ->group("Profiles");
+  app.add_flag("--man", man, "Print the man page (roff) and exit.")->group("");  // hidden
 
   std::map<std::string_view, std::vector<std::string>> values;
   std::map<std::string_view, bool> flags;
+  std::map<const CLI::Option*, const options::Option*> table_of;
   for (const auto& o : options::all()) {
     CLI::Option* added = nullptr;
     if (o.kind == options::Kind::flag) {
@@ -46,10 +73,12 @@ Result<Invocation> parse(int argc, char** argv) {
     } else {
       added = app.add_option(flag_names(o), values[o.name], std::string(o.help));
       added->type_name(std::string(o.value_name));
+      // One value per occurrence: the command's own words are never taken.
+      added->allow_extra_args(false);
       if (o.kind == options::Kind::value) added->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-      else added->allow_extra_args(false);
     }
     added->group(std::string(o.group));
+    table_of[added] = &o;
   }
 
   Invocation inv;
@@ -67,8 +96,27 @@ Result<Invocation> parse(int argc, char** argv) {
     inv.action = Invocation::Action::version;
     return inv;
   }
+  if (list || !kill_label.empty()) {
+    if (!app.remaining().empty()) {
+      return Error("--list and --kill take no command").with_hint("see sandbox --help");
+    }
+    inv.action = list ? Invocation::Action::list : Invocation::Action::kill;
+    inv.json = json;
+    inv.kill_label = kill_label;
+    return inv;
+  }
 
-  inv.policy = Policy::default_profile();
+  if (man) {
+    inv.action = Invocation::Action::help;
+    inv.help_text = render_man(app);
+    return inv;
+  }
+  if (!print_profile.empty() && !type.empty()) {
+    return Error("--print-profile and -t both name a profile").with_hint("give one of them");
+  }
+  auto base = profile::load(!print_profile.empty() ? print_profile : type.empty() ? "default" : type);
+  if (!base) return std::move(base).error();
+  inv.policy = std::move(*base);
   for (const auto& o : options::all()) {
     if (o.kind == options::Kind::flag) {
       if (flags[o.name]) {
@@ -76,12 +124,31 @@ Result<Invocation> parse(int argc, char** argv) {
       }
       continue;
     }
+    if (o.kind == options::Kind::list) continue;  // below, in command-line order
     for (const auto& v : values[o.name]) {
       if (auto ok = o.apply(inv.policy, v); !ok) return std::move(ok).error();
     }
   }
+  // Lists apply in command-line order, across options too: the order of
+  // --allow-net and --deny-net is the order of the rules (first match wins).
+  std::map<std::string_view, std::size_t> used;
+  for (const CLI::Option* given : app.parse_order()) {
+    const auto found = table_of.find(given);
+    if (found == table_of.end() || found->second->kind != options::Kind::list) continue;
+    const options::Option& o = *found->second;
+    const auto& given_values = values[o.name];
+    const std::size_t i = used[o.name]++;
+    if (i >= given_values.size()) continue;
+    if (auto ok = o.apply(inv.policy, given_values[i]); !ok) return std::move(ok).error();
+  }
   inv.command = app.remaining();
   if (!inv.command.empty() && inv.command.front() == "--") inv.command.erase(inv.command.begin());
+  if (!print_profile.empty()) {
+    if (!inv.command.empty()) return Error("--print-profile takes no command");
+    inv.action = Invocation::Action::help;
+    inv.help_text = profile::to_toml(inv.policy);
+    return inv;
+  }
   if (inv.command.empty()) {
     return Error("no command given").with_hint("usage: sandbox [OPTIONS] COMMAND [ARG...]");
   }

@@ -10,11 +10,13 @@
 namespace sandbox::cli {
 
 struct Invocation {
-  enum class Action { run, help, version };
+  enum class Action { run, help, version, list, kill };
   Action action = Action::run;
   Policy policy;
   std::vector<std::string> command;
-  std::string help_text;
+  std::string help_text;     // Action::help prints it: --help, --man, --print-profile
+  bool json = false;        // --list --json
+  std::string kill_label;   // --kill LABEL
 };
 
 // Parses argv. Errors are one line naming the option; exit status 125.

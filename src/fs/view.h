@@ -25,6 +25,8 @@ enum class OpKind : std::uint8_t {
   tmpfs,        // a fresh tmpfs (nosuid, nodev) with `mode`
   proc,         // a proc of the new pid namespace
   remount_ro,   // make an already mounted target read-only (recursive)
+  devpts,       // a new devpts instance (the program's own pseudo-terminals)
+  file,         // write `link` (contents) to `source` inside the view, bind it read-only on target
 };
 
 struct MountOp {
@@ -50,6 +52,15 @@ struct Identity {
 // What the host offers for the view. Fails when a granted path is missing.
 Result<ViewPlan> plan_view(const Policy& policy, const Identity& identity,
                            const std::vector<PathGrant>& grants);
+
+// Adds /dev/pts (a new devpts instance) and /dev/ptmx -> pts/ptmx, for a
+// run with a pseudo-terminal (DESIGN §2.1).
+void add_pty_devices(ViewPlan& plan);
+
+// Binds a generated file, read-only, over `target` (which must exist in the
+// view): e.g. resolv.conf for --allow-dns. The file is granted `child_rights`.
+void add_generated_file(ViewPlan& plan, const std::string& target, const std::string& contents,
+                        std::uint64_t child_rights);
 
 // A description of op i for error messages: "bind /usr read-only".
 std::string describe(const MountOp& op);

@@ -79,6 +79,14 @@ int mount_fresh(const char* fstype, unsigned mode, std::uint64_t attributes, int
     format_mode(mode, text);
     if (sys::fsconfig(fs, FSCONFIG_SET_STRING, "mode", text, 0) != 0) err = errno;
   }
+  if (std::strcmp(fstype, "devpts") == 0) {
+    // Anyone in the sandbox may open a new pty; the caller's gid 5 (tty) is
+    // not mapped, so no gid= option.
+    if (sys::fsconfig(fs, FSCONFIG_SET_STRING, "ptmxmode", "0666", 0) != 0 ||
+        sys::fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0620", 0) != 0) {
+      err = errno;
+    }
+  }
   if (err == 0 && sys::fsconfig(fs, FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) != 0) err = errno;
   int mnt = -1;
   if (err == 0) {
@@ -113,6 +121,30 @@ int make_read_only(int root_fd, const char* rel) {
   return err;
 }
 
+// Writes op.link into op.source beneath the root, then binds a read-only
+// clone of it over op.target.
+int bind_generated_file(const MountOp& op, int root_fd) {
+  const char* staged = relative(op.source);
+  if (int err = make_dirs(root_fd, staged, false, 0755); err != 0) return err;
+  const int fd = ::openat(root_fd, staged, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW,
+                          op.mode);
+  if (fd < 0) return errno;
+  const ssize_t n = ::write(fd, op.link.data(), op.link.size());
+  int err = n == static_cast<ssize_t>(op.link.size()) ? 0 : (n < 0 ? errno : EIO);
+  ::close(fd);
+  if (err != 0) return err;
+  const int tree = sys::open_tree(root_fd, staged, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+  if (tree < 0) return errno;
+  sys::MountAttr attr;
+  attr.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+  if (sys::mount_setattr(tree, "", AT_EMPTY_PATH, attr) != 0 ||
+      sys::move_mount(tree, "", root_fd, relative(op.target), MOVE_MOUNT_F_EMPTY_PATH) != 0) {
+    err = errno;
+  }
+  ::close(tree);
+  return err;
+}
+
 int apply(const MountOp& op, int root_fd, int source_fd) {
   const char* rel = relative(op.target);
   switch (op.kind) {
@@ -128,6 +160,10 @@ int apply(const MountOp& op, int root_fd, int source_fd) {
       return mount_fresh("proc", 0, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
                          root_fd, rel, nullptr);
     case OpKind::remount_ro: return make_read_only(root_fd, rel);
+    case OpKind::devpts:
+      if (int err = make_dirs(root_fd, rel, true, 0755); err != 0) return err;
+      return mount_fresh("devpts", 0, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, root_fd, rel, nullptr);
+    case OpKind::file: return bind_generated_file(op, root_fd);
     case OpKind::bind_ro:
     case OpKind::bind_rw:
     case OpKind::bind_exec:

@@ -112,19 +112,35 @@ Result<ViewPlan> plan_view(const Policy& policy, const Identity& identity,
 
   // Granted paths, bound at the same path, parents before children.
   std::vector<PathGrant> sorted = grants;
-  std::stable_sort(sorted.begin(), sorted.end(), [](const PathGrant& a, const PathGrant& b) {
-    return depth(a.path) < depth(b.path);
+  const auto target_of = [](const PathGrant& g) -> const std::string& {
+    return g.target.empty() ? g.path : g.target;
+  };
+  std::stable_sort(sorted.begin(), sorted.end(), [&](const PathGrant& a, const PathGrant& b) {
+    return depth(target_of(a)) < depth(target_of(b));
   });
   for (const auto& grant : sorted) {
     struct stat st {};
     if (::stat(grant.path.c_str(), &st) != 0) {
       return Error::from_errno(grant.path + ": cannot be granted");
     }
-    MountOp op = make_op(bind_kind(grant.access), grant.path, grant.path);
+    MountOp op = make_op(bind_kind(grant.access), target_of(grant), grant.path);
     op.source_is_dir = S_ISDIR(st.st_mode);
     ops.push_back(std::move(op));
   }
   return plan;
+}
+
+void add_pty_devices(ViewPlan& plan) {
+  plan.ops.push_back(make_op(OpKind::devpts, "/dev/pts", {}, {}, 0755, true,
+                             landlock::kRead | landlock::kDevice));
+  plan.ops.push_back(make_op(OpKind::symlink, "/dev/ptmx", {}, "pts/ptmx"));
+}
+
+void add_generated_file(ViewPlan& plan, const std::string& target, const std::string& contents,
+                        std::uint64_t child_rights) {
+  std::string staged = "/.sandbox" + target;  // on the root tmpfs, read-only once the view is built
+  plan.ops.push_back(make_op(OpKind::file, target, std::move(staged), contents, 0444, false,
+                             child_rights));
 }
 
 std::string describe(const MountOp& op) {
@@ -138,6 +154,8 @@ std::string describe(const MountOp& op) {
     case OpKind::tmpfs: return "mount a tmpfs at " + op.target;
     case OpKind::proc: return "mount proc at " + op.target;
     case OpKind::remount_ro: return "make " + op.target + " read-only";
+    case OpKind::devpts: return "mount devpts at " + op.target;
+    case OpKind::file: return "bind a generated file over " + op.target;
   }
   return op.target;
 }

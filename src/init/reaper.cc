@@ -23,6 +23,7 @@ int exit_code(int wait_status) {
 void fill_signal_set(sigset_t* set) noexcept {
   sigemptyset(set);
   sigaddset(set, SIGCHLD);
+  sigaddset(set, terminate_tree_signal());
   for (int sig : kForwarded) sigaddset(set, sig);
 }
 
@@ -35,6 +36,10 @@ void reap(pid_t command, bool wait_all, int report_fd) noexcept {
     siginfo_t info;
     const int sig = ::sigwaitinfo(&set, &info);
     if (sig < 0) continue;
+    if (sig == terminate_tree_signal()) {
+      ::kill(-1, SIGTERM);  // every process but us; nested Landlock domains allow it
+      continue;
+    }
     if (sig != SIGCHLD) {
       // The command first; once it is gone (--wait-all), everyone left.
       ::kill(command_done ? -1 : command, sig);

@@ -8,7 +8,11 @@
 
 namespace sandbox::init {
 
-// The signals init forwards, plus SIGCHLD. Blocked in init before the fork
+// The signal the supervisor sends init to end the tree gracefully
+// (--timeout): init sends SIGTERM to every process in the sandbox.
+inline int terminate_tree_signal() noexcept { return SIGRTMIN + 2; }
+
+// The signals init forwards, plus SIGCHLD and terminate_tree_signal(). Blocked in init before the fork
 // and unblocked in the command before exec.
 void fill_signal_set(sigset_t* set) noexcept;
 

@@ -14,11 +14,17 @@
 #include <cstring>
 
 #include "caps/capabilities.h"
+#include "cgroup/leaf.h"
+#include "init/confine.h"
+#include "init/pty.h"
 #include "init/reaper.h"
 #include "landlock/ruleset.h"
+#include "limits/rlimits.h"
 #include "launch/step.h"
 #include "launch/timing.h"
+#include "net/link.h"
 #include "net/loopback.h"
+#include "net/nft.h"
 #include "sandbox/outcome.h"
 #include "util/sys.h"
 
@@ -105,9 +111,9 @@ int add_view_rules(const LaunchPlan& plan, std::uint32_t* index) {
     const fs::MountOp& op = plan.view.ops[i];
     if (op.child_rights == 0) continue;
     *index = static_cast<std::uint32_t>(i);
-    const int fd = ::open(op.target.c_str(), O_PATH | O_CLOEXEC | O_DIRECTORY);
+    const int fd = ::open(op.target.c_str(), O_PATH | O_CLOEXEC | (op.source_is_dir ? O_DIRECTORY : 0));
     if (fd < 0) return errno;
-    const int err = plan.ruleset->allow_fd(fd, op.child_rights, true);
+    const int err = plan.ruleset->allow_fd(fd, op.child_rights, op.source_is_dir);
     ::close(fd);
     if (err != 0) return err;
   }
@@ -175,12 +181,18 @@ int close_inherited_fds(const LaunchPlan& plan, int report_fd) {
 }
 
 // The command: its own session, no inherited authority, then exec.
-[[noreturn]] void run_command(const LaunchPlan& plan, const Reporter& r) {
+// Capabilities were dropped by init before the fork (bounding set included),
+// so the command inherits none; its Landlock domain nests in init's, so it
+// can neither signal nor ptrace pid 1 (Landlock scopes), while init can
+// still signal it.
+[[noreturn]] void run_command(const LaunchPlan& plan, const Reporter& r, int slave) {
   stamp(plan.step_clock, Step::fork_command);  // --timing: the fork ends here
   r.check(Step::session, restore_signals());
   r.check(Step::session, ::setsid() < 0 ? errno : 0);  // no controlling terminal: no TIOCSTI
+  if (slave >= 0) r.check(Step::controlling_terminal, init::attach_terminal(plan.pty, slave));  // its own: job control
+  r.check(Step::keyring, init::join_fresh_keyring());  // the caller's session keys are not possessed
   r.check(Step::close_fds, close_inherited_fds(plan, r.fd()));
-  r.check(Step::drop_capabilities, caps::drop_all());
+  r.check(Step::rlimits, limits::apply(plan.rlimits));  // soft = hard: never raised again
   r.check(Step::no_new_privs, caps::set_no_new_privs());  // required by Landlock and seccomp
   if (plan.ruleset) r.check(Step::landlock, landlock::restrict_self(plan.ruleset->fd()));
   if (plan.filter) r.check(Step::seccomp, seccomp::install(*plan.filter));  // last: it may deny what came before
@@ -196,7 +208,11 @@ void run_init(const LaunchPlan& plan, int report_fd) noexcept {
   int root_fd = -1;
   r.check(Step::death_signal, ::prctl(PR_SET_PDEATHSIG, SIGKILL) == 0 ? 0 : errno);
   r.check(Step::supervisor_alive, supervisor_alive(plan));        // it may have died before the line above
+  r.check(Step::cgroup_join, cgroup::join_groups(plan.cgroup_join));  // first: the limits bind all that follows
   r.check(Step::id_maps, write_id_maps(plan));                    // our capabilities count only once mapped
+  if (plan.network.filtered) {                                    // slirp4netns starts while we build the view
+    r.check(Step::network_request, net::request_network(plan.network.channel.get()));  // after the maps: it joins our userns
+  }
   r.check(Step::hostname, set_hostname());
   r.check(Step::mount_propagation, make_mounts_private());        // nothing we mount reaches the host
   r.check(Step::clone_sources, fs::clone_sources(plan.view, plan.source_fds.data(), &op),
@@ -207,15 +223,30 @@ void run_init(const LaunchPlan& plan, int report_fd) noexcept {
   r.check(Step::pivot_root, pivot_into(root_fd));
   r.check(Step::detach_old_root, detach_old_root());              // the host's tree is gone from here on
   r.check(Step::root_read_only, make_root_read_only());
+  r.check(Step::include_files, scratch::copy_includes(plan.includes, &op),
+          static_cast<std::uint32_t>(op));                        // into the scratch, as the caller's uid
   r.check(Step::loopback, plan.new_network ? net::bring_loopback_up() : 0);
+  if (plan.network.filtered) {
+    r.check(Step::network_rules, net::install_ruleset(plan.network.ruleset.c_str()));  // needs CAP_NET_ADMIN: before any drop
+    r.check(Step::network_ready, net::await_network(plan.network.channel.get()));      // tap0 configured: before the command
+    r.check(Step::network_ipv6, net::configure_ipv6());
+  }
   r.check(Step::landlock_rules, add_view_rules(plan, &rule), rule);  // the view's own inodes exist now
   r.check(Step::working_directory, enter_working_directory(plan));
+  int slave = -1;
+  if (plan.pty.enabled) r.check(Step::pty, init::open_pty(plan.pty, &slave));  // before Landlock hides /dev/pts/ptmx
+  r.check(Step::init_confinement, init::make_undumpable());      // no ptrace, no /proc/1/mem for anyone inside
+  r.check(Step::drop_capabilities, caps::drop_all());             // init's, and the command inherits none
+  r.check(Step::no_new_privs, caps::set_no_new_privs());          // required by Landlock and seccomp
+  if (plan.ruleset) r.check(Step::landlock, landlock::restrict_self(plan.ruleset->fd()));  // before fork: the command nests
   r.check(Step::fork_command, block_signals());                   // before fork: no SIGCHLD is lost
   const pid_t command = ::fork();
   if (command < 0) r.fail(Step::fork_command, errno);
-  if (command == 0) run_command(plan, r);
+  if (command == 0) run_command(plan, r, slave);
   ::close(root_fd);
-  init::reap(command, false, report_fd);
+  if (slave >= 0) ::close(slave);                                 // the command's alone: EOF reaches the relay
+  if (plan.init_filter) r.check(Step::init_filter, seccomp::install(*plan.init_filter));  // after fork: it denies fork
+  init::reap(command, plan.wait_all, report_fd);
 }
 
 }  // namespace sandbox::launch

@@ -12,6 +12,10 @@
 #include <sstream>
 
 #include "launch/environment.h"
+#include "launch/static_only.h"
+#include "scratch/scratch.h"
+#include "net/plan.h"
+#include "net/nft_loader.h"
 #include "seccomp/cache.h"
 #include "util/sys.h"
 
@@ -144,9 +148,13 @@ std::string find_on_host(const std::string& command) {
   return {};
 }
 
-Result<LaunchPlan> make_plan(const Policy& policy, const std::vector<std::string>& argv,
+Result<LaunchPlan> make_plan(const Policy& requested, const std::vector<std::string>& requested_argv,
                              const std::string& label, Timing* timing) {
-  if (argv.empty()) return Error("no command given");
+  if (requested_argv.empty()) return Error("no command given");
+  auto narrowed = narrow_for_static_only(requested, requested_argv);  // --static-only: the command alone
+  if (!narrowed) return std::move(narrowed).error();
+  const Policy& policy = narrowed->policy;
+  const std::vector<std::string>& argv = narrowed->argv;
   const auto mark = [timing](const char* what) {
     if (timing != nullptr) timing->mark(what);
   };
@@ -165,8 +173,13 @@ Result<LaunchPlan> make_plan(const Policy& policy, const std::vector<std::string
       return Error::from_errno(grant.path + ": cannot be granted")
           .with_hint("check the path given to --ro, --rw or --exec");
     }
-    grants.push_back({real, grant.access});
+    grants.push_back({real, grant.access, grant.target});
   }
+  // -H, -T: the caller's directories as $HOME and /tmp; -i, -I: copied in.
+  if (auto ok = scratch::add_scratch_grants(policy, caller.home, grants); !ok) return std::move(ok).error();
+  auto includes = scratch::plan_includes(policy, caller.home);
+  if (!includes) return std::move(includes).error();
+  plan.includes = std::move(*includes);
 
   EnvironmentInputs inputs{{}, caller.home, caller.user, label};
   for (char** e = environ; e != nullptr && *e != nullptr; ++e) inputs.caller.emplace_back(*e);
@@ -196,6 +209,14 @@ Result<LaunchPlan> make_plan(const Policy& policy, const std::vector<std::string
   auto view = fs::plan_view(policy, fs::Identity{caller.home}, view_grants);
   if (!view) return std::move(view).error();
   plan.view = std::move(*view);
+  auto pty = init::plan_pty(policy.pty);                  // decided here: it adds to the view
+  if (!pty) return std::move(pty).error();
+  plan.pty = std::move(*pty);
+  if (plan.pty.enabled) fs::add_pty_devices(plan.view);  // /dev/pts and /dev/ptmx only with a pty
+  if (auto ok = net::plan_network(policy, plan.view, plan.network); !ok) return std::move(ok).error();
+  if (plan.network.filtered) {
+    if (auto ok = net::load_nftables(); !ok) return std::move(ok).error();  // in the supervisor, before clone3
+  }
   plan.source_fds.assign(plan.view.ops.size(), -1);
 
   plan.argv = argv;
@@ -213,8 +234,9 @@ Result<LaunchPlan> make_plan(const Policy& policy, const std::vector<std::string
     if (!policy.best_effort) return std::move(abi).error().wrap("cannot confine files");
     plan.skipped.push_back("Landlock (" + abi.error().message() + ")");
   } else {
-    auto ruleset = landlock::Ruleset::create(*abi, false);
+    auto ruleset = landlock::Ruleset::create(*abi, !policy.allow_tcp.empty());  // --net=host --allow-tcp
     if (!ruleset) return std::move(ruleset).error();
+    if (auto ok = net::allow_tcp_ports(*ruleset, policy); !ok) return std::move(ok).error();
     if (auto ok = add_landlock_rules(*ruleset, policy, grants); !ok) return std::move(ok).error();
     plan.ruleset = std::move(*ruleset);
   }
@@ -222,10 +244,16 @@ Result<LaunchPlan> make_plan(const Policy& policy, const std::vector<std::string
   mark("plan: Landlock ruleset");
   seccomp::FilterOptions filter_options;
   filter_options.allow_ptrace = policy.allow_ptrace;
+  filter_options.static_only = policy.static_only;
   filter_options.log_only = policy.seccomp == SeccompMode::log;
+  filter_options.deny_inet_udp_raw = policy.net == NetMode::host && !policy.allow_udp;
   auto filter = seccomp::prebuilt(filter_options);       // compiled at build time
   if (!filter) return std::move(filter).error().wrap("cannot compile the seccomp filter");
   plan.filter = std::move(*filter);
+  auto init_filter = seccomp::prebuilt_init();     // pid 1's own allow list
+  if (!init_filter) return std::move(init_filter).error().wrap("cannot compile the seccomp filter of init");
+  plan.init_filter = std::move(*init_filter);
+  plan.wait_all = policy.wait_all;
   mark("plan: seccomp filter");
 
   plan.new_network = policy.net != NetMode::host;

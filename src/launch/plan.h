@@ -10,10 +10,14 @@
 #include <vector>
 
 #include "fs/view.h"
+#include "init/pty.h"
 #include "landlock/ruleset.h"
+#include "net/slirp.h"
+#include "limits/rlimits.h"
 #include "launch/timing.h"
 #include "sandbox/error.h"
 #include "sandbox/policy.h"
+#include "scratch/scratch.h"
 #include "seccomp/filter.h"
 #include "util/unique_fd.h"
 
@@ -41,8 +45,27 @@ struct LaunchPlan {
   std::optional<seccomp::Program> filter;
   std::optional<seccomp::Program> init_filter;
   bool new_network = true;
+  // --net=filtered (DESIGN §6): the nftables ruleset init installs, the
+  // slirp4netns the supervisor starts, and init's end of the channel on
+  // which it asks for it and hears that the network is ready.
+  struct Network {
+    bool filtered = false;
+    std::string ruleset;
+    net::SlirpOptions slirp;
+    UniqueFd channel;  // SOCK_SEQPACKET; the supervisor keeps the other end
+  } network;
+  // Lifecycle and terminal (DESIGN §3): wait for every process, and the
+  // program's own pseudo-terminal when one is used (init/pty.h).
+  bool wait_all = false;
+  init::PtyPlan pty;
+  // Resources (DESIGN §8, limits/resources.h): the cgroup.procs of the v1
+  // groups the child joins first, and the rlimits set just before exec.
+  std::vector<UniqueFd> cgroup_join;
+  std::vector<limits::Rlimit> rlimits;
   // The supervisor, so the child can tell whether it already died.
   UniqueFd supervisor_pidfd;
+  // -i, -I: files init copies into the scratch after pivot_root.
+  std::vector<scratch::Include> includes;
   // What --best-effort skipped, for one line on stderr each.
   std::vector<std::string> skipped;
   // --timing: the page the child stamps each step into; null otherwise.

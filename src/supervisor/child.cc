@@ -8,6 +8,7 @@
 #include <cerrno>
 
 #include "supervisor/child_state.h"
+#include "supervisor/control.h"
 #include "util/sys.h"
 
 namespace sandbox {
@@ -60,6 +61,7 @@ Child& Child::operator=(Child&&) noexcept = default;
 Child::~Child() {
   if (!state_ || state_->waited) return;
   sys::pidfd_send_signal(state_->pidfd.get(), SIGKILL);
+  state_->resources.kill();  // the second net: everything in its cgroups
   siginfo_t info{};
   ::waitid(kPidfd, static_cast<id_t>(state_->pidfd.get()), &info, WEXITED);
 }
@@ -67,12 +69,14 @@ Child::~Child() {
 pid_t Child::pid() const { return state_->pid; }
 const std::string& Child::label() const { return state_->label; }
 const std::vector<std::string>& Child::skipped() const { return state_->skipped; }
+const std::vector<LimitEnforcement>& Child::limits() const { return state_->resources.enforcement; }
 
 Result<void> Child::kill() {
   if (state_->waited) return success();
   if (sys::pidfd_send_signal(state_->pidfd.get(), SIGKILL) != 0 && errno != ESRCH) {
     return Error::from_errno("cannot kill sandbox " + state_->label);
   }
+  state_->resources.kill();  // the second net: everything in its cgroups
   state_->killed = true;
   return success();
 }
@@ -82,29 +86,50 @@ Outcome Child::wait() {
   std::vector<launch::Report> reports;
   bool report_open = true;
   siginfo_t init_exit{};
+  struct rusage usage {};  // init's, with every process it reaped
+  // The caller's terminal is raw while a pty relays to it (restored on return).
+  std::optional<supervisor::RawTerminal> raw;
+  if (state_->pty) raw.emplace(STDIN_FILENO);
   for (;;) {
-    pollfd fds[3] = {{state_->pidfd.get(), POLLIN, 0},
-                     {signals.fd(), POLLIN, 0},
-                     {report_open ? state_->report.get() : -1, POLLIN, 0}};
-    if (::poll(fds, 3, -1) < 0) {
+    constexpr int kBase = 5;
+    pollfd fds[kBase + supervisor::PtyRelay::kSlots] = {
+        {state_->pidfd.get(), POLLIN, 0},
+        {signals.fd(), POLLIN, 0},
+        {report_open ? state_->report.get() : -1, POLLIN, 0},
+        {state_->reservation.socket.get(), POLLIN, 0},  // the control socket (DESIGN §4)
+        {state_->deadline ? state_->deadline->fd() : -1, POLLIN, 0}};
+    pollfd* pty_slots = &fds[kBase];
+    for (int i = 0; i < supervisor::PtyRelay::kSlots; ++i) pty_slots[i] = {-1, 0, 0};
+    if (state_->pty) state_->pty->prepare(pty_slots);
+    if (::poll(fds, kBase + supervisor::PtyRelay::kSlots, -1) < 0) {
       if (errno == EINTR) continue;
       break;
     }
     if ((fds[1].revents & POLLIN) != 0) {
       signalfd_siginfo info{};
       while (::read(signals.fd(), &info, sizeof(info)) == sizeof(info)) {
+        if (state_->pty && info.ssi_signo == SIGWINCH) {
+          state_->pty->resize();  // the kernel tells the program's foreground group
+          continue;
+        }
         sys::pidfd_send_signal(state_->pidfd.get(), static_cast<int>(info.ssi_signo));
       }
     }
+    if ((fds[3].revents & POLLIN) != 0) supervisor::serve_control(*state_);
+    if ((fds[4].revents & POLLIN) != 0) state_->deadline->fire(state_->pidfd.get());
+    if (state_->pty) state_->pty->dispatch(pty_slots);
     if ((fds[2].revents & (POLLIN | POLLHUP)) != 0) {
       report_open = !drain_reports(state_->report.get(), reports);
     }
     if ((fds[0].revents & POLLIN) != 0) {
-      if (::waitid(kPidfd, static_cast<id_t>(state_->pidfd.get()), &init_exit, WEXITED) == 0) break;
+      if (sys::waitid(kPidfd, static_cast<id_t>(state_->pidfd.get()), &init_exit, WEXITED, &usage) == 0) break;
       if (errno != EINTR) break;
     }
   }
   // init is gone and with it every process of the sandbox: read what is left.
+  if (state_->slirp) state_->slirp->stop();                       // its network namespace is unused now
+  if (state_->pty) state_->pty->drain();
+  raw.reset();
   if (state_->timing) state_->timing->mark_exited();
   while (report_open) report_open = !drain_reports(state_->report.get(), reports);
   state_->waited = true;
@@ -112,7 +137,13 @@ Outcome Child::wait() {
     const std::string text = state_->timing->report();
     [[maybe_unused]] const ssize_t n = ::write(STDERR_FILENO, text.data(), text.size());
   }
-  return make_outcome(*state_, reports, init_exit);
+  Outcome outcome = make_outcome(*state_, reports, init_exit);
+  if (state_->deadline && state_->deadline->expired() && !state_->killed) {
+    outcome = state_->deadline->outcome();
+  }
+  settle_resources(*state_, usage, outcome);  // OOM, usage; the cgroups are removed
+  scratch::shred_all(state_->shredders, &outcome.message);  // -s: every process that could write is gone
+  return outcome;
 }
 
 }  // namespace sandbox

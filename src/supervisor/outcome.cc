@@ -63,6 +63,7 @@ int Outcome::exit_status() const {
     case Kind::setup_failed: return kExitFailure;
     case Kind::not_found: return kExitNotFound;
     case Kind::cannot_execute: return kExitCannotExecute;
+    case Kind::out_of_memory: return 128 + SIGKILL;
   }
   return kExitFailure;
 }

@@ -4,9 +4,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 
 #include "launch/child.h"
 #include "launch/plan.h"
+#include "net/attach.h"
+#include "limits/resources.h"
 #include "supervisor/child_state.h"
 #include "util/sys.h"
 
@@ -38,18 +41,40 @@ Result<Child> spawn(const Policy& policy, const std::vector<std::string>& argv) 
   const std::string label = policy.type + ":" + reservation->level.str();
   auto plan = launch::make_plan(policy, argv, label, timing ? &*timing : nullptr);  // everything resolved and compiled here
   if (!plan) return std::move(plan).error();
+  auto shredders = scratch::snapshot_scratch(policy);            // -s: what -H/-T hold before the start
+  if (!shredders) return std::move(shredders).error();
   if (timing) plan->step_clock = timing->clock();
+  auto resources = limits::prepare(policy.limits, label);         // cgroups made and limited, rlimits planned
+  if (!resources) return std::move(resources).error();
+  plan->cgroup_join = std::move(resources->join);
+  plan->rlimits = std::move(resources->rlimits);
+
+  auto deadline = supervisor::Deadline::start(policy.timeout_seconds);  // --timeout counts from here
+  if (!deadline) return std::move(deadline).error();
 
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) != 0) return Error::from_errno("cannot create the report pipe");
   UniqueFd report_read(pipe_fds[0]);
   UniqueFd report_write(pipe_fds[1]);
 
+  UniqueFd network_channel;                                       // --net=filtered: init asks, we attach slirp4netns
+  if (plan->network.filtered) {
+    auto channel = net::make_channel();
+    if (!channel) return std::move(channel).error();
+    network_channel = std::move(channel->first);
+    plan->network.channel = std::move(channel->second);
+  }
+
   int pidfd = -1;
   sys::CloneArgs args;
   args.flags = kNamespaces | (plan->new_network ? CLONE_NEWNET : 0) | CLONE_PIDFD;
   args.pidfd = reinterpret_cast<std::uintptr_t>(&pidfd);
   args.exit_signal = SIGCHLD;
+  if (resources->tracking) {                                      // born in its leaf: nothing escapes tracking
+    args.flags |= sys::kCloneIntoCgroup;
+    args.cgroup = static_cast<std::uint64_t>(resources->tracking->fd());
+  }
+  const auto started = std::chrono::steady_clock::now();
   if (timing) timing->mark_clone_start();
   const pid_t pid = sys::clone3(args);                            // all namespaces at once
   if (pid < 0) {
@@ -62,6 +87,7 @@ Result<Child> spawn(const Policy& policy, const std::vector<std::string>& argv) 
   }
   if (pid == 0) {
     report_read.reset();
+    network_channel.reset();
     launch::run_init(*plan, report_write.get());                  // never returns
   }
   report_write.reset();                                           // EOF once every child copy is gone
@@ -76,9 +102,25 @@ Result<Child> spawn(const Policy& policy, const std::vector<std::string>& argv) 
   state->command = argv.front();
   state->exec_candidates = plan->exec_candidates;
   state->skipped = plan->skipped;
+  state->shredders = std::move(*shredders);
   state->timing = std::move(timing);
+  state->resources = std::move(*resources);
+  state->started = started;
+  state->profile = policy.profile;
+  state->argv = argv;
+  if (policy.timeout_seconds > 0) state->deadline.emplace(std::move(*deadline));
+  if (plan->pty.enabled) state->pty.emplace(std::move(plan->pty.supervisor_end), plan->pty.replace);
   for (const auto& op : plan->view.ops) state->mount_descriptions.push_back(fs::describe(op));
-  return Child(std::move(state));
+  Child::State& running = *state;
+  Child child(std::move(state));                                  // from here on, a failure kills the sandbox
+  if (plan->network.filtered) {
+    plan->network.channel.reset();
+    auto slirp = net::attach(plan->network.slirp, network_channel.get(), pid, running.pidfd.get());
+    if (!slirp) return std::move(slirp).error();                  // ~Child kills and reaps init
+    running.slirp = std::move(*slirp);
+    if (running.timing) running.timing->mark("slirp4netns ready");
+  }
+  return child;
 }
 
 }  // namespace sandbox

@@ -1,0 +1,151 @@
+#include "registry/control.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstddef>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "util/unique_fd.h"
+
+namespace sandbox::registry {
+namespace {
+
+using Json = nlohmann::json;
+constexpr int kReplyTimeoutMs = 3000;  // kill waits for the tree to be gone
+constexpr std::size_t kMaxReply = 1 << 20;
+
+// 00010000 in /proc/net/unix's Flags column: __SO_ACCEPTCON, listening.
+constexpr unsigned long kListening = 0x10000;
+
+Result<UniqueFd> connect_to(const Level& level) {
+  UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!fd) return Error::from_errno("cannot create a socket");
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  const std::string name = socket_name(level);
+  std::memcpy(addr.sun_path + 1, name.data(), name.size());
+  const auto len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + name.size());
+  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), len) != 0) {
+    Error error = Error::from_errno("no running sandbox has the label " + level.str());
+    return error.with_hint("see sandbox --list");
+  }
+  return fd;
+}
+
+// Sends the request and reads the reply until the server closes.
+Result<std::string> exchange(const Level& level, Request request) {
+  auto fd = connect_to(level);
+  if (!fd) return std::move(fd).error();
+  const std::string line = request_line(request);
+  if (::send(fd->get(), line.data(), line.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(line.size())) {
+    return Error::from_errno("cannot send to sandbox " + level.str());
+  }
+  std::string reply;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kReplyTimeoutMs);
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    pollfd p{fd->get(), POLLIN, 0};
+    const int ready = left.count() > 0 ? ::poll(&p, 1, static_cast<int>(left.count())) : 0;
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) return Error("sandbox " + level.str() + " did not answer", ETIMEDOUT);
+    char buf[4096];
+    const ssize_t n = ::read(fd->get(), buf, sizeof(buf));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Error::from_errno("cannot read from sandbox " + level.str());
+    if (n == 0) break;
+    reply.append(buf, static_cast<std::size_t>(n));
+    if (reply.size() > kMaxReply) return Error("sandbox " + level.str() + " sent too much");
+  }
+  return reply;
+}
+
+}  // namespace
+
+std::string to_json(const SandboxInfo& info) {
+  Json j = {{"label", info.label},     {"profile", info.profile}, {"pid", info.pid},
+            {"init_pid", info.init_pid}, {"uid", info.uid},       {"started", info.started},
+            {"command", info.command}};
+  return j.dump();
+}
+
+Result<SandboxInfo> info_from_json(const std::string& text) {
+  try {
+    const Json j = Json::parse(text);
+    SandboxInfo info;
+    info.label = j.at("label").get<std::string>();
+    info.profile = j.at("profile").get<std::string>();
+    info.pid = j.at("pid").get<pid_t>();
+    info.init_pid = j.at("init_pid").get<pid_t>();
+    info.uid = j.at("uid").get<uid_t>();
+    info.started = j.at("started").get<double>();
+    info.command = j.at("command").get<std::vector<std::string>>();
+    return info;
+  } catch (const Json::exception& e) {
+    return Error(std::string("malformed answer from a sandbox: ") + e.what());
+  }
+}
+
+std::string request_line(Request request) {
+  return request == Request::kill ? "kill\n" : "info\n";
+}
+
+Result<Request> parse_request(const std::string& line) {
+  std::string word = line;
+  while (!word.empty() && (word.back() == '\n' || word.back() == '\r')) word.pop_back();
+  if (word == "info") return Request::info;
+  if (word == "kill") return Request::kill;
+  return Error("unknown control request '" + word + "'", EINVAL);
+}
+
+std::vector<Level> running_levels() {
+  std::vector<Level> levels;
+  std::ifstream table("/proc/net/unix");
+  std::string row;
+  std::getline(table, row);  // header
+  while (std::getline(table, row)) {
+    std::istringstream fields(row);
+    std::string num, refcount, protocol, flags, type, state, inode, path;
+    if (!(fields >> num >> refcount >> protocol >> flags >> type >> state >> inode >> path)) continue;
+    if (path.rfind("@sandbox/", 0) != 0) continue;
+    if ((std::strtoul(flags.c_str(), nullptr, 16) & kListening) == 0) continue;
+    auto level = parse_level(path.substr(9));
+    if (!level) continue;
+    if (std::find(levels.begin(), levels.end(), *level) == levels.end()) levels.push_back(*level);
+  }
+  std::sort(levels.begin(), levels.end(), [](const Level& a, const Level& b) {
+    return a.low != b.low ? a.low < b.low : a.high < b.high;
+  });
+  return levels;
+}
+
+Result<SandboxInfo> query(const Level& level) {
+  auto reply = exchange(level, Request::info);
+  if (!reply) return std::move(reply).error();
+  return info_from_json(*reply);
+}
+
+Result<void> request_kill(const Level& level) {
+  auto reply = exchange(level, Request::kill);
+  if (!reply) return std::move(reply).error();
+  try {
+    const Json j = Json::parse(*reply);
+    if (j.at("ok").get<bool>()) return success();
+    return Error("sandbox " + level.str() + " refused: " + j.value("error", std::string("no reason")),
+                 EPERM);
+  } catch (const Json::exception& e) {
+    return Error(std::string("malformed answer from a sandbox: ") + e.what());
+  }
+}
+
+}  // namespace sandbox::registry

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "sandbox/error.h"
+#include "sandbox/limits.h"
 #include "sandbox/outcome.h"
 #include "sandbox/policy.h"
 
@@ -33,6 +34,8 @@ class Child {
   const std::string& label() const;
   // Layers skipped under --best-effort, one description each.
   const std::vector<std::string>& skipped() const;
+  // Each resource limit and the mechanism enforcing it (DESIGN §8).
+  const std::vector<LimitEnforcement>& limits() const;
 
   // Waits for the command to end; forwards SIGINT, SIGTERM, SIGHUP, SIGQUIT,
   // SIGUSR1, SIGUSR2 and SIGWINCH received meanwhile to it.

@@ -11,6 +11,9 @@ int pidfd_open(pid_t pid, unsigned flags) {
 int pidfd_send_signal(int pidfd, int sig) {
   return static_cast<int>(::syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0));
 }
+int waitid(idtype_t type, id_t id, siginfo_t* info, int options, struct rusage* usage) {
+  return static_cast<int>(::syscall(SYS_waitid, type, id, info, options, usage));
+}
 int close_range(unsigned first, unsigned last, unsigned flags) {
   return static_cast<int>(::syscall(SYS_close_range, first, last, flags));
 }

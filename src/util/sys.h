@@ -8,7 +8,9 @@
 #include <linux/mount.h>
 #include <linux/sched.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -37,6 +39,9 @@ pid_t clone3(CloneArgs& args);
 int pidfd_open(pid_t pid, unsigned flags = 0);
 int pidfd_send_signal(int pidfd, int sig);
 int close_range(unsigned first, unsigned last, unsigned flags = 0);
+// waitid(2) as the kernel has it: also returns the rusage of the reaped
+// child, which includes every descendant it reaped itself.
+int waitid(idtype_t type, id_t id, siginfo_t* info, int options, struct rusage* usage);
 
 // ---- new mount API --------------------------------------------------------
 struct MountAttr {

@@ -1,0 +1,39 @@
+// Where the cgroup hierarchies are mounted, read from /proc/self/mountinfo,
+// and where a sandbox may create its groups in them.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sandbox::cgroup {
+
+struct Hierarchy {
+  std::string mount;                     // "/sys/fs/cgroup/memory"
+  std::vector<std::string> controllers;  // v1: the controllers bound to it; v2: cgroup.controllers
+  bool v2 = false;
+};
+
+struct Hierarchies {
+  std::optional<Hierarchy> v2;
+  std::vector<Hierarchy> v1;
+  // The v1 hierarchy a controller is bound to, if any.
+  const Hierarchy* v1_for(const std::string& controller) const;
+};
+
+// Parses mountinfo text (unit-testable); v2 controllers are read from the
+// mount's cgroup.controllers only when read_controllers is set.
+Hierarchies parse_mountinfo(const std::string& mountinfo, bool read_controllers);
+// The hierarchies of this process's mount namespace.
+Hierarchies find_hierarchies();
+
+// The caller's own cgroup in the v2 hierarchy ("/user.slice/..."), from
+// /proc/self/cgroup; empty when unknown.
+std::string own_v2_path();
+
+// The directory under which a sandbox's groups are made in a hierarchy:
+// "<mount>/sandbox" for root; for others their own v2 cgroup's
+// "sandbox" child when that cgroup is delegated to them (writable), else "".
+std::string group_parent(const Hierarchy& hierarchy);
+
+}  // namespace sandbox::cgroup

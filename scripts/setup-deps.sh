@@ -4,11 +4,16 @@
 set -euo pipefail
 
 BUILD_PACKAGES=(build-essential cmake pkg-config libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
-                libseccomp-dev libnftables-dev libgtest-dev googletest)
-TEST_PACKAGES=(util-linux python3 iproute2 nftables slirp4netns procps clang)
+                libseccomp-dev libnftables-dev libgtest-dev googletest
+                slirp4netns)
+TEST_PACKAGES=(util-linux python3 iproute2 nftables slirp4netns procps clang keyutils)
+# -X at run time (--x11), and the X tools its tests use, Xvfb standing in for the desktop.
+X11_PACKAGES=(xserver-xephyr xauth matchbox-window-manager)
+X11_TEST_PACKAGES=(xvfb x11-apps x11-utils xdotool imagemagick)
 
 want=("${BUILD_PACKAGES[@]}")
-[ "${1:-}" = "--tests" ] && want+=("${TEST_PACKAGES[@]}")
+[ "${1:-}" = "--tests" ] && want+=("${TEST_PACKAGES[@]}" "${X11_PACKAGES[@]}" "${X11_TEST_PACKAGES[@]}")
+[ "${1:-}" = "--x11" ] && want+=("${X11_PACKAGES[@]}")
 [ "${1:-}" = "--bench" ] && want+=(hyperfine bubblewrap firejail)
 
 missing=()

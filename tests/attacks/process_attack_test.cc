@@ -1,0 +1,155 @@
+// Escapes through the process tree (DESIGN §3): daemons outliving the
+// sandbox, a command ignoring SIGTERM, the supervisor SIGKILLed, signals to
+// the caller's process group, ptrace and process_vm_readv of pid 1 and the
+// supervisor.
+#include <gtest/gtest.h>
+
+#include <cerrno>
+
+#include "attacks/support.h"
+
+using namespace attack;
+
+namespace {
+
+// `setsid sh -c 'sleep X &'` double-forks a daemon in a new session.
+std::vector<std::string> daemonize(const std::string& sleep_arg) {
+  return {"sh", "-c", "setsid sh -c 'sleep " + sleep_arg + " >/dev/null 2>&1 &'; exit 0"};
+}
+
+}  // namespace
+
+TEST(ProcessAttack, SetsidDoubleForkedDaemonDiesWithTheSandbox) {
+  const std::string token = unique_sleep_argument();
+  // Control: without the sandbox the daemon outlives its parent.
+  EXPECT_EQ(run(daemonize(token)).status, 0);
+  EXPECT_TRUE(wait_for([&] { return !processes_with(token).empty(); }, 2)) << "control daemon not seen";
+  kill_all_with(token);
+  ASSERT_TRUE(wait_for([&] { return processes_with(token).empty(); }, 2));
+
+  const auto r = run(sandbox(daemonize(token)));
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(processes_with(token).empty()) << "a daemon outlived the sandbox";
+  kill_all_with(token);
+}
+
+TEST(ProcessAttack, WaitAllWaitsForTheDaemonWithinTheTimeout) {
+  // --wait-all: the daemon keeps the sandbox alive until --timeout ends it all.
+  const auto begin = std::chrono::steady_clock::now();
+  const auto r = run(sandbox({"--wait-all", "--timeout", "1", "sh", "-c",
+                              "setsid sh -c 'sleep 30 &'; exit 0"}));
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  EXPECT_EQ(r.status, 124) << r.err;
+  EXPECT_GE(elapsed, 0.9);
+  EXPECT_LT(elapsed, 5.0);
+  // Without the daemon, --wait-all returns when the command does.
+  const auto quick = run(sandbox({"--wait-all", "--timeout", "5", "sh", "-c", "exit 3"}));
+  EXPECT_EQ(quick.status, 3) << quick.err;
+}
+
+TEST(ProcessAttack, CommandIgnoringSigtermIsKilledAfterTheGracePeriod) {
+  const std::string token = unique_sleep_argument();
+  const auto begin = std::chrono::steady_clock::now();
+  const auto r = run(sandbox({"--timeout", "1", "sh", "-c", "trap '' TERM; sleep " + token + "; true"}));
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  EXPECT_EQ(r.status, 124) << r.err;
+  // SIGTERM alone did not end it (the trap held): only the SIGKILL after the
+  // 2 s grace period did, so it took longer than the timeout itself.
+  EXPECT_GE(elapsed, 2.5);
+  EXPECT_LT(elapsed, 6.0);
+  EXPECT_NE(r.err.find("timed out"), std::string::npos) << r.err;
+  EXPECT_TRUE(processes_with(token).empty());
+  kill_all_with(token);
+}
+
+TEST(ProcessAttack, TimeoutEndsAPlainCommandWithin3Seconds) {
+  const auto begin = std::chrono::steady_clock::now();
+  const auto r = run(sandbox({"--timeout", "1", "sleep", "20"}));
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  EXPECT_EQ(r.status, 124) << r.err;
+  EXPECT_LT(elapsed, 3.0);
+}
+
+TEST(ProcessAttack, SupervisorSigkillKillsTheWholeSandbox) {
+  const std::string token = unique_sleep_argument();
+  // Control: an ordinary parent SIGKILLed leaves its child running.
+  const pid_t plain = start({"sh", "-c", "sleep " + token + " & wait"});
+  ASSERT_TRUE(wait_for([&] { return !processes_with(token).empty(); }, 5));
+  ::kill(plain, SIGKILL);
+  finish(plain);
+  EXPECT_FALSE(processes_with(token).empty()) << "control: the orphan should survive";
+  kill_all_with(token);
+  ASSERT_TRUE(wait_for([&] { return processes_with(token).empty(); }, 2));
+
+  const pid_t supervisor =
+      start(sandbox({"sh", "-c", "setsid sh -c 'sleep " + token + " &'; sleep " + token}));
+  ASSERT_TRUE(wait_for([&] { return processes_with(token).size() >= 2; }, 5));
+  ::kill(supervisor, SIGKILL);
+  finish(supervisor);
+  EXPECT_TRUE(wait_for([&] { return processes_with(token).empty(); }, 2))
+      << "processes of the sandbox outlived its supervisor";
+  kill_all_with(token);
+}
+
+TEST(ProcessAttack, KillZeroDoesNotReachTheCallersProcessGroup) {
+  // The sandbox runs in the process group of a sentinel, as a shell job would.
+  const std::string token = unique_sleep_argument();
+  const pid_t sentinel = start({"sleep", token});
+  // Control: the same probe without the sandbox kills its whole group.
+  const pid_t control = start({probe("attack_probe"), "kill-group"}, sentinel);
+  finish(control);
+  EXPECT_EQ(finish(sentinel, 2), 128 + SIGTERM) << "control: kill(0) should reach the group";
+
+  const pid_t sentinel2 = start({"sleep", token});
+  const pid_t boxed = start(sandbox({probe("attack_probe"), "kill-group"}), sentinel2);
+  EXPECT_EQ(finish(boxed), 0);  // kill(0) worked on its own (new) session's group
+  EXPECT_EQ(::kill(sentinel2, 0), 0) << "the sandbox signalled the caller's process group";
+  ::kill(sentinel2, SIGKILL);
+  finish(sentinel2);
+}
+
+TEST(ProcessAttack, KillMinusOneReachesOnlyTheSandbox) {
+  const std::string token = unique_sleep_argument();
+  const pid_t sentinel = start({"sleep", token});
+  const auto r = run(sandbox({probe("attack_probe"), "kill-all"}));
+  // kill(-1) works inside (it terminated the probe's own child)...
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("own child terminated"), std::string::npos) << r.out;
+  // ...and nothing outside the sandbox received it.
+  EXPECT_EQ(::kill(sentinel, 0), 0);
+  ::kill(sentinel, SIGKILL);
+  finish(sentinel);
+}
+
+TEST(ProcessAttack, CannotSignalInit) {
+  // Landlock's signal scope: the command's domain is nested in init's.
+  EXPECT_EQ(attack_probe({}, "kill", {"1"}), EPERM);
+  // Control: the probe can signal a process it may reach (its own parent).
+  EXPECT_EQ(unconfined("attack_probe", {"kill", std::to_string(::getpid())}), 0);
+}
+
+TEST(ProcessAttack, CannotPtraceInitOrTheSupervisor) {
+  EXPECT_EQ(syscall_probe({}, "ptrace-attach", {"1"}), EPERM);
+  EXPECT_EQ(syscall_probe({}, "process_vm_readv", {"1"}), EPERM);
+  // Even with ptrace allowed, pid 1 is out of reach (undumpable, outer Landlock domain)...
+  EXPECT_EQ(syscall_probe({"--allow-ptrace"}, "ptrace-attach", {"1"}), EPERM);
+  EXPECT_EQ(syscall_probe({"--allow-ptrace"}, "process_vm_readv", {"1"}), EPERM);
+  // ...while the probe can trace its own processes there: the probe works.
+  const auto own = run(sandbox({"--allow-ptrace", "--exec", probe("syscall_probe"), "sh", "-c", "sleep 5 & exec " +
+                                probe("syscall_probe") + " ptrace-attach $!"}));
+  EXPECT_EQ(own.status, 0) << own.out << own.err;
+  const auto own_read = run(sandbox({"--allow-ptrace", "--exec", probe("syscall_probe"), "sh", "-c", "sleep 5 & exec " +
+                                     probe("syscall_probe") + " process_vm_readv $!"}));
+  EXPECT_EQ(own_read.status, EFAULT) << own_read.out << own_read.err;  // allowed: bad address
+  // The supervisor is not in the sandbox's pid namespace: it cannot be named.
+  const std::string token = unique_sleep_argument();
+  const pid_t supervisor = start(sandbox({"sleep", token}));
+  ASSERT_TRUE(wait_for([&] { return !processes_with(token).empty(); }, 5));
+  EXPECT_EQ(syscall_probe({"--allow-ptrace"}, "ptrace-attach", {std::to_string(supervisor)}), ESRCH);
+  EXPECT_EQ(attack_probe({}, "kill", {std::to_string(supervisor)}), ESRCH);
+  // Control: outside, the same uid may trace it.
+  EXPECT_EQ(unconfined("syscall_probe", {"process_vm_readv", std::to_string(supervisor)}), EFAULT);
+  ::kill(supervisor, SIGKILL);
+  finish(supervisor);
+  kill_all_with(token);
+}

@@ -1,0 +1,128 @@
+// Helpers for the attack tests: each escape class is tried inside the sandbox
+// and, as a control, without the defence, so that every test can fail.
+#pragma once
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <functional>
+#include <iterator>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "support/run.h"
+
+namespace attack {
+
+using testing_support::probe;
+using testing_support::run;
+using testing_support::RunResult;
+using testing_support::sandbox;
+
+// The probe's errno (its exit status) with the probe's name and args.
+inline int syscall_probe(std::vector<std::string> sandbox_args, const std::string& name,
+                         const std::vector<std::string>& args = {}) {
+  sandbox_args.push_back(probe("syscall_probe"));
+  sandbox_args.push_back(name);
+  sandbox_args.insert(sandbox_args.end(), args.begin(), args.end());
+  return run(sandbox(sandbox_args)).status;
+}
+inline int attack_probe(std::vector<std::string> sandbox_args, const std::string& name,
+                        const std::vector<std::string>& args = {}) {
+  sandbox_args.push_back(probe("attack_probe"));
+  sandbox_args.push_back(name);
+  sandbox_args.insert(sandbox_args.end(), args.begin(), args.end());
+  return run(sandbox(sandbox_args)).status;
+}
+// The same probe run with no sandbox at all, optionally under a prefix
+// (e.g. {"unshare", "-Urm"}: the authority the sandbox takes away).
+inline int unconfined(const std::string& probe_name, std::vector<std::string> argv,
+                      std::vector<std::string> prefix = {}) {
+  prefix.push_back(probe(probe_name));
+  prefix.insert(prefix.end(), argv.begin(), argv.end());
+  return run(prefix).status;
+}
+
+// A token that names one test's processes: "sleep 1000.<pid><n>" sleeps
+// about 1000 s and can be found in /proc by its argument.
+inline std::string unique_sleep_argument() {
+  static int counter = 0;
+  return "1000." + std::to_string(::getpid()) + std::to_string(++counter);
+}
+
+// Host pids whose command line contains `token` as an argument.
+inline std::vector<pid_t> processes_with(const std::string& token) {
+  std::vector<pid_t> pids;
+  DIR* proc = ::opendir("/proc");
+  if (proc == nullptr) return pids;
+  while (const dirent* entry = ::readdir(proc)) {
+    const pid_t pid = static_cast<pid_t>(std::atoi(entry->d_name));
+    if (pid <= 0 || pid == ::getpid()) continue;
+    std::ifstream file("/proc/" + std::string(entry->d_name) + "/cmdline");
+    const std::string cmdline((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    std::string::size_type start = 0;
+    while (start < cmdline.size()) {
+      const auto end = cmdline.find('\0', start);
+      if (cmdline.substr(start, end - start) == token) {
+        pids.push_back(pid);
+        break;
+      }
+      if (end == std::string::npos) break;
+      start = end + 1;
+    }
+  }
+  ::closedir(proc);
+  return pids;
+}
+
+inline bool wait_for(const std::function<bool()>& done, double seconds) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return done();
+}
+
+inline void kill_all_with(const std::string& token) {
+  for (pid_t pid : processes_with(token)) ::kill(pid, SIGKILL);
+}
+
+// Starts argv with stdio on /dev/null in process group `group` (0: its own).
+inline pid_t start(const std::vector<std::string>& argv, pid_t group = 0) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::setpgid(0, group);
+    const int null = ::open("/dev/null", O_RDWR);
+    ::dup2(null, 0);
+    ::dup2(null, 1);
+    ::dup2(null, 2);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execvp(args[0], args.data());
+    ::_exit(127);
+  }
+  ::setpgid(pid, group);  // also from here: no race with the test's next step
+  return pid;
+}
+
+// waitpid with a bound; SIGKILL when it runs over. Returns the exit status
+// (128+N for a signal).
+inline int finish(pid_t pid, double seconds = 10) {
+  int status = 0;
+  const bool done = wait_for([&] { return ::waitpid(pid, &status, WNOHANG) == pid; }, seconds);
+  if (!done) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+}  // namespace attack

@@ -22,6 +22,7 @@
 #include "limits/rlimits.h"
 #include "launch/step.h"
 #include "launch/timing.h"
+#include "launch/vfork.h"
 #include "net/link.h"
 #include "net/loopback.h"
 #include "net/nft.h"
@@ -199,6 +200,17 @@ int close_inherited_fds(const LaunchPlan& plan, int report_fd) {
   exec_command(plan, r);
 }
 
+// The command's entry point under start_vforked().
+struct CommandStart {
+  const LaunchPlan* plan;
+  const Reporter* reporter;
+  int slave;
+};
+int command_main(void* arg) {
+  const auto* start = static_cast<const CommandStart*>(arg);
+  run_command(*start->plan, *start->reporter, start->slave);
+}
+
 }  // namespace
 
 void run_init(const LaunchPlan& plan, int report_fd) noexcept {
@@ -240,9 +252,9 @@ void run_init(const LaunchPlan& plan, int report_fd) noexcept {
   r.check(Step::no_new_privs, caps::set_no_new_privs());          // required by Landlock and seccomp
   if (plan.ruleset) r.check(Step::landlock, landlock::restrict_self(plan.ruleset->fd()));  // before fork: the command nests
   r.check(Step::fork_command, block_signals());                   // before fork: no SIGCHLD is lost
-  const pid_t command = ::fork();
+  CommandStart start{&plan, &r, slave};
+  const pid_t command = start_vforked(command_main, &start);     // shares our memory until it execs: no copy
   if (command < 0) r.fail(Step::fork_command, errno);
-  if (command == 0) run_command(plan, r, slave);
   ::close(root_fd);
   if (slave >= 0) ::close(slave);                                 // the command's alone: EOF reaches the relay
   if (plan.init_filter) r.check(Step::init_filter, seccomp::install(*plan.init_filter));  // after fork: it denies fork

@@ -5,7 +5,9 @@
 #include <cerrno>
 #include <set>
 
+#include "net/options.h"
 #include "registry/label.h"
+#include "x11/session.h"
 #include "sandbox/policy.h"
 
 namespace sandbox {
@@ -37,6 +39,15 @@ Result<void> validate_grant(const PathGrant& grant) {
                  grant.path)
         .with_hint("grant the specific paths the program needs");
   }
+  // A view target is absolute and plain: no "." or ".." may walk out of the
+  // new root while the view is built.
+  const std::string& target = grant.target;
+  if (!target.empty() && (target[0] != '/' || target.find("/./") != std::string::npos ||
+                          target.find("/../") != std::string::npos ||
+                          target.find("//") != std::string::npos || target.ends_with("/.") ||
+                          target.ends_with("/..") || target.find('\0') != std::string::npos)) {
+    return Error(grant.path + ": the view target '" + target + "' is not a plain absolute path");
+  }
   return success();
 }
 
@@ -64,16 +75,31 @@ Result<void> Policy::validate() const {
   for (const auto& name : keep_env) {
     if (!is_env_name(name)) return Error("--keep-env " + name + ": not a variable name");
   }
+  if (auto ok = x11::validate(x11); !ok) return ok;
   if (!label.empty()) {
     if (auto parsed = registry::parse_level(label); !parsed) return std::move(parsed).error();
   }
   if (type.empty() || type.find(':') != std::string::npos) {
     return Error("label type '" + type + "' is not valid (expected e.g. sandbox_t)");
   }
-  if (net != NetMode::none) {
-    return Error(std::string("--net=") + (net == NetMode::host ? "host" : "filtered") +
-                 " is not available in this build")
-        .with_hint("the network stays off; run without --net");
+  if (auto ok = net::validate(*this); !ok) return ok;
+  // Scratch (DESIGN §9); the directories themselves are checked at launch.
+  if (homedir.find('\0') != std::string::npos || tmpdir.find('\0') != std::string::npos) {
+    return Error("-H, -T: path contains NUL");
+  }
+  if (shred && homedir.empty() && tmpdir.empty()) {
+    return Error("-s: nothing to shred: only -H and -T directories outlive the sandbox")
+        .with_hint("add -T DIR or -H DIR; -M's scratch is memory and vanishes at exit");
+  }
+  for (const auto& file : include_files) {
+    if (file.empty()) return Error("-i: empty path");
+  }
+  for (const auto& list : include_lists) {
+    if (list.empty()) return Error("-I: empty path");
+  }
+  if ((!include_files.empty() || !include_lists.empty()) && !private_scratch && homedir.empty() &&
+      tmpdir.empty()) {
+    return Error("-i, -I: there is no scratch $HOME or /tmp to copy into").with_hint("add -M, -H DIR or -T DIR");
   }
   return success();
 }

@@ -1,0 +1,23 @@
+// The supervisor's side of --net=filtered: attach slirp4netns when init asks.
+#pragma once
+
+#include <sys/types.h>
+
+#include <optional>
+
+#include "net/slirp.h"
+#include "sandbox/error.h"
+#include "util/unique_fd.h"
+
+namespace sandbox::net {
+
+// A connected SOCK_SEQPACKET pair: [0] for the supervisor, [1] for init.
+Result<std::pair<UniqueFd, UniqueFd>> make_channel();
+
+// Waits for init's request on `channel`, starts slirp4netns for its
+// namespaces, waits until tap0 is configured and tells init. Returns
+// std::nullopt when init ended before asking (its own report says why).
+Result<std::optional<Slirp>> attach(const SlirpOptions& options, int channel, pid_t init,
+                                    int init_pidfd);
+
+}  // namespace sandbox::net

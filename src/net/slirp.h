@@ -1,0 +1,55 @@
+// slirp4netns, the user-mode network of --net=filtered (DESIGN §6).
+//
+// Started by the supervisor, attached to the sandbox's user and network
+// namespaces by pid, with its own sandbox and seccomp filter, host loopback
+// disabled. It never outlives the supervisor: it is killed and reaped when
+// the sandbox ends (stop(), or the destructor on every other path), it reads
+// EOF on its exit fd when the supervisor dies, and it has PR_SET_PDEATHSIG.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+#include "sandbox/error.h"
+#include "util/unique_fd.h"
+
+namespace sandbox::net {
+
+struct SlirpOptions {
+  std::string binary;  // absolute path of slirp4netns
+  bool dns = false;    // its forwarder at 10.0.2.3 (--allow-dns)
+};
+
+// Finds slirp4netns in the caller's PATH (or /usr/bin), for the plan.
+Result<std::string> find_slirp4netns();
+
+class Slirp {
+ public:
+  // Forks and execs slirp4netns for the namespaces of `target`.
+  static Result<Slirp> start(const SlirpOptions& options, pid_t target);
+
+  // Waits until it has configured tap0 (its ready fd), at most timeout_ms.
+  Result<void> wait_ready(int timeout_ms);
+  // Kills and reaps it; idempotent.
+  void stop() noexcept;
+  pid_t pid() const { return pid_; }
+
+  Slirp(Slirp&& other) noexcept;
+  Slirp& operator=(Slirp&& other) noexcept;
+  Slirp(const Slirp&) = delete;
+  Slirp& operator=(const Slirp&) = delete;
+  ~Slirp();
+
+ private:
+  Slirp() = default;
+  std::string log_tail() const;
+
+  pid_t pid_ = -1;
+  UniqueFd pidfd_;
+  UniqueFd ready_;  // read end of its --ready-fd
+  UniqueFd exit_;   // write end of its --exit-fd: EOF when we die
+  UniqueFd log_;    // memfd with its stdout and stderr
+};
+
+}  // namespace sandbox::net

@@ -7,9 +7,11 @@ Starts the command, waits until a `sleep` process appears in its process tree,
 then reads /proc/PID/status of every process of the tree except the payload
 (the supervisor, init, monitors) and prints one line:
 
-    processes=N rss_kib=SUM top_rss_kib=R top_hwm_kib=H
+    processes=N rss_kib=SUM anon_kib=A file_kib=F pss_kib=P top_rss_kib=R top_hwm_kib=H
 
-(top = the process we started). For a bare `sleep 1` the tree is the payload
+(sums over those processes; anon = RssAnon, file = RssFile: pages of the
+binaries and libraries, shared with the page cache and every other process
+mapping them; pss = proportional set size; top = the process we started). For a bare `sleep 1` the tree is the payload
 alone: processes=0. Polling is fine here: this is a measuring tool, not the
 product.
 """
@@ -53,7 +55,12 @@ def status(pid):
         with open(f"/proc/{pid}/status") as f:
             for line in f:
                 key, _, value = line.partition(":")
-                if key in ("VmRSS", "VmHWM"):
+                if key in ("VmRSS", "VmHWM", "RssAnon", "RssFile"):
+                    values[key] = int(value.split()[0])
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                if key == "Pss":
                     values[key] = int(value.split()[0])
     except OSError:
         pass
@@ -80,10 +87,12 @@ def main():
         if own is None:
             sys.exit("memory.py: the payload never appeared")
         time.sleep(0.05)  # let the supervisor settle into its wait loop
-        rss = sum(status(p).get("VmRSS", 0) for p, _ in own)
+        each = [status(p) for p, _ in own]
+        total = {k: sum(s.get(k, 0) for s in each) for k in ("VmRSS", "RssAnon", "RssFile", "Pss")}
         top = status(proc.pid) if own else {}
-        print(f"processes={len(own)} rss_kib={rss} top_rss_kib={top.get('VmRSS', 0)} "
-              f"top_hwm_kib={top.get('VmHWM', 0)}")
+        print(f"processes={len(own)} rss_kib={total['VmRSS']} anon_kib={total['RssAnon']} "
+              f"file_kib={total['RssFile']} pss_kib={total['Pss']} "
+              f"top_rss_kib={top.get('VmRSS', 0)} top_hwm_kib={top.get('VmHWM', 0)}")
     finally:
         proc.wait()
 

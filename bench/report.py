@@ -190,6 +190,9 @@ def main():
     lines = ["| figure | " + " | ".join(ANCHORS) + " |", "|---|" + "---:|" * len(ANCHORS)]
     for key, label in (("processes", "processes besides the payload"),
                        ("rss_kib", "their RSS, summed (KiB)"),
+                       ("anon_kib", "of which anonymous, RssAnon (KiB)"),
+                       ("file_kib", "of which file pages, RssFile (KiB)"),
+                       ("pss_kib", "their PSS, summed (KiB)"),
                        ("top_rss_kib", "RSS of the process started (KiB)"),
                        ("top_hwm_kib", "its peak RSS, VmHWM (KiB)")):
         cells = [f"{mem[x][key]:.0f}" if mem.get(x) else "n/a" for x in ANCHORS]

@@ -46,11 +46,24 @@ class Planner {
 
   // The v2 leaf, for tracking, whenever the caller may make one; silently
   // absent otherwise.
+  // Leaves of supervisors that died (SIGKILL) are removed by the next run,
+  // in every hierarchy where this caller makes groups, used now or not.
+  void sweep() const {
+    if (hierarchies_.v2) {
+      if (auto parent = cgroup::group_parent(*hierarchies_.v2); !parent.empty()) cgroup::sweep_stale(parent);
+    }
+    if (!root_) return;
+    for (const auto& h : hierarchies_.v1) {
+      if (has(h.controllers, "memory") || has(h.controllers, "pids") || has(h.controllers, "cpu")) {
+        cgroup::sweep_stale(cgroup::group_parent(h));
+      }
+    }
+  }
+
   void make_tracking_leaf() {
     if (!hierarchies_.v2) return;
     v2_parent_ = cgroup::group_parent(*hierarchies_.v2);
     if (v2_parent_.empty()) return;
-    cgroup::sweep_stale(v2_parent_);
     auto leaf = cgroup::Leaf::create(v2_parent_, name_, true);
     if (!leaf) return;
     r_.tracking = std::move(*leaf);
@@ -79,7 +92,6 @@ class Planner {
       }
     }
     const std::string parent = cgroup::group_parent(*v1);
-    cgroup::sweep_stale(parent);
     auto leaf = cgroup::Leaf::create(parent, name_, false);
     if (!leaf) return std::move(leaf).error().wrap("cgroup v1 " + controller);
     auto procs = leaf->open_procs();
@@ -227,6 +239,7 @@ void Resources::remove() {
 Result<Resources> prepare(const Limits& limits, const std::string& label) {
   Resources r;
   Planner planner(r, label);
+  planner.sweep();
   planner.make_tracking_leaf();
   if (limits.memory_bytes) {
     if (auto ok = planner.memory(*limits.memory_bytes); !ok) return std::move(ok).error();

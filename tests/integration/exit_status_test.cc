@@ -41,7 +41,7 @@ TEST(ExitStatus, OurOwnFailuresAre125) {
       {},                                              // no command
       {"--ro"},                                        // option without its value
       {"--fd", "abc", "true"},                         // bad option value
-      {"--seccomp", "maybe", "--", "true"},            // bad option value
+      {"--seccomp", "maybe", "true"},                  // bad option value
       {"--setenv", "NOEQUALS", "true"},                // refused by validation
       {"--ro", dir.path() + "/missing", "true"},       // grant of a missing path
       {"--fd", "57", "true"},                          // descriptor not open

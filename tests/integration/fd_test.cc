@@ -91,9 +91,13 @@ TEST(Fds, FdHandsOverExactlyTheNamedDescriptor) {
   EXPECT_EQ(r.out, "3\n");
   const auto ls = run(sandbox({"--fd", "12", "ls", "/proc/self/fd"}), options);
   EXPECT_EQ(ls.out, "0\n1\n12\n2\n3\n") << ls.err;
-  // The descriptor is the authority, not the path behind it.
-  const auto path = run(sandbox({"--fd", "7", "cat", secret.path}), options);
-  EXPECT_NE(path.status, 0);
+  // The descriptor is the authority, not the path behind it: reopening it
+  // through /dev/fd or /proc/self/fd is a path lookup, and denied.
+  for (const std::string& path : {secret.path, std::string("/dev/fd/7"), std::string("/proc/self/fd/7")}) {
+    const auto reopen = run(sandbox({"--fd", "7", "cat", path}), options);
+    EXPECT_NE(reopen.status, 0) << path;
+    EXPECT_TRUE(reopen.out.empty()) << path;
+  }
   ::close(7);
   ::close(12);
 }

@@ -28,6 +28,15 @@ void read_into(int fd, std::string& out, bool& open) {
   }
 }
 
+// In a forked child: runs argv, or exits 127.
+[[noreturn]] void exec_or_exit(const std::vector<std::string>& argv) {
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  ::execvp(args[0], args.data());
+  ::_exit(127);
+}
+
 }  // namespace
 
 std::string sandbox_bin() {
@@ -62,11 +71,7 @@ RunResult run(const std::vector<std::string>& argv, const RunOptions& options) {
     ::dup2(out_pipe[1], 1);
     ::dup2(err_pipe[1], 2);
     for (int fd : options.inherit_fds) ::fcntl(fd, F_SETFD, 0);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    ::execvp(args[0], args.data());
-    ::_exit(127);
+    exec_or_exit(argv);
   }
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);
@@ -136,11 +141,7 @@ Background::Background(const std::vector<std::string>& argv) {
   if (pid_ == 0) {
     ::dup2(in_pipe[0], 0);
     ::dup2(out_pipe[1], 1);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    ::execvp(args[0], args.data());
-    ::_exit(127);
+    exec_or_exit(argv);
   }
   ::close(in_pipe[0]);
   ::close(out_pipe[1]);

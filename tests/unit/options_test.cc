@@ -28,7 +28,7 @@ Result<void> apply_and_validate(std::string_view name, const std::string& value 
   return policy->validate();
 }
 
-TEST(OptionTable, EveryOptionIsDeclaredOnceAndDocumented) {
+TEST(OptionDeclarations, EveryOptionIsDeclaredOnceAndDocumented) {
   std::set<std::string_view> names;
   std::set<std::string_view> shorts;
   for (const auto& o : options::all()) {
@@ -47,13 +47,13 @@ TEST(OptionTable, EveryOptionIsDeclaredOnceAndDocumented) {
   EXPECT_GE(names.size(), 11U);
 }
 
-TEST(OptionTable, UnknownNamesAreNotFound) {
+TEST(OptionDeclarations, UnknownNamesAreNotFound) {
   EXPECT_EQ(options::find("no-such-option"), nullptr);
   EXPECT_EQ(options::find(""), nullptr);
   EXPECT_EQ(options::find("--ro"), nullptr);  // names carry no dashes
 }
 
-TEST(OptionTable, EveryFlagAppliesWithoutAValue) {
+TEST(OptionDeclarations, EveryFlagAppliesWithoutAValue) {
   for (const auto& o : options::all()) {
     if (o.kind != options::Kind::flag) continue;
     Policy policy = Policy::default_profile();

@@ -82,17 +82,6 @@ TEST(Validate, RefusesGrantsWithNul) {
   EXPECT_NE(ok.error().message().find("NUL"), std::string::npos);
 }
 
-TEST(Validate, RefusesNetworkModesThisBuildLacks) {
-  for (NetMode mode : {NetMode::host, NetMode::filtered}) {
-    Policy p = Policy::default_profile();
-    p.net = mode;
-    auto ok = p.validate();
-    ASSERT_FALSE(ok);
-    EXPECT_NE(ok.error().message().find("--net="), std::string::npos);
-    EXPECT_FALSE(ok.error().hint().empty());
-  }
-}
-
 TEST(Validate, RefusesMalformedLabelTypes) {
   for (const char* type : {"", "sandbox_t:s0"}) {
     Policy p = Policy::default_profile();

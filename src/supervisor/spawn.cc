@@ -48,6 +48,7 @@ Result<Child> spawn(const Policy& policy, const std::vector<std::string>& argv) 
   if (!resources) return std::move(resources).error();
   plan->cgroup_join = std::move(resources->join);
   plan->rlimits = std::move(resources->rlimits);
+  if (timing) timing->mark("cgroup leaf, limits");
 
   auto deadline = supervisor::Deadline::start(policy.timeout_seconds);  // --timeout counts from here
   if (!deadline) return std::move(deadline).error();

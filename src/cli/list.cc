@@ -12,6 +12,8 @@
 namespace sandbox::cli {
 namespace {
 
+constexpr int kAnswerTimeoutMs = 500;
+
 std::string age(double started) {
   const double now =
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -30,11 +32,8 @@ std::string joined(const std::vector<std::string>& argv) {
 }  // namespace
 
 int list_sandboxes(bool json) {
-  std::vector<registry::SandboxInfo> running;
-  for (const auto& level : registry::running_levels()) {
-    // One that ends between the scan and the question is simply not listed.
-    if (auto info = registry::query(level)) running.push_back(std::move(*info));
-  }
+  // All asked at once: one that does not answer cannot slow the others.
+  const auto running = registry::query_all(registry::running_levels(), kAnswerTimeoutMs);
   if (json) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& info : running) out.push_back(nlohmann::json::parse(registry::to_json(info)));
@@ -43,6 +42,10 @@ int list_sandboxes(bool json) {
   }
   std::printf("%-28s %-10s %-8s %-6s %s\n", "LABEL", "PROFILE", "PID", "AGE", "COMMAND");
   for (const auto& info : running) {
+    if (info.pid < 0) {  // listening, but it did not answer in time
+      std::printf("%-28s %-10s %-8s %-6s %s\n", info.label.c_str(), "?", "?", "?", "(no answer)");
+      continue;
+    }
     std::printf("%-28s %-10s %-8d %-6s %s\n", info.label.c_str(), info.profile.c_str(), info.pid,
                 age(info.started).c_str(), joined(info.command).c_str());
   }

@@ -129,10 +129,50 @@ std::vector<Level> running_levels() {
   return levels;
 }
 
-Result<SandboxInfo> query(const Level& level) {
-  auto reply = exchange(level, Request::info);
-  if (!reply) return std::move(reply).error();
-  return info_from_json(*reply);
+std::vector<SandboxInfo> query_all(const std::vector<Level>& levels, int timeout_ms) {
+  struct Pending {
+    UniqueFd fd;
+    std::string reply;
+  };
+  std::vector<Pending> pending(levels.size());
+  const std::string line = request_line(Request::info);
+  for (std::size_t i = 0; i < levels.size(); ++i) {
+    auto fd = connect_to(levels[i]);
+    if (!fd) continue;
+    if (::send(fd->get(), line.data(), line.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(line.size())) {
+      pending[i].fd = std::move(*fd);
+    }
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  for (;;) {
+    std::vector<pollfd> fds;
+    for (const auto& p : pending) {
+      if (p.fd) fds.push_back({p.fd.get(), POLLIN, 0});
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (fds.empty() || left.count() <= 0) break;
+    if (::poll(fds.data(), fds.size(), static_cast<int>(left.count())) < 0 && errno != EINTR) break;
+    for (auto& p : pending) {
+      if (!p.fd) continue;
+      char buf[4096];
+      const ssize_t n = ::recv(p.fd.get(), buf, sizeof(buf), MSG_DONTWAIT);
+      if (n > 0 && p.reply.size() < kMaxReply) p.reply.append(buf, static_cast<std::size_t>(n));
+      else if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) p.fd.reset();  // complete
+    }
+  }
+  std::vector<SandboxInfo> out;
+  for (std::size_t i = 0; i < levels.size(); ++i) {
+    auto info = pending[i].fd ? Result<SandboxInfo>(Error("no answer")) : info_from_json(pending[i].reply);
+    if (info) {
+      out.push_back(std::move(*info));
+    } else {
+      SandboxInfo unknown;
+      unknown.label = levels[i].str();
+      out.push_back(std::move(unknown));
+    }
+  }
+  return out;
 }
 
 Result<void> request_kill(const Level& level) {

@@ -43,7 +43,9 @@ Result<Request> parse_request(const std::string& line);
 std::vector<Level> running_levels();
 
 // Client side; each call is bounded in time (a hung supervisor cannot hang us).
-Result<SandboxInfo> query(const Level& level);
+// Asks all of them at once, within timeout_ms in total; a sandbox that does
+// not answer in time comes back with only its label's level filled in.
+std::vector<SandboxInfo> query_all(const std::vector<Level>& levels, int timeout_ms);
 Result<void> request_kill(const Level& level);
 
 }  // namespace sandbox::registry

@@ -77,6 +77,7 @@ class Terminal {
     ::tcgetattr(slave_, &t);
     return t;
   }
+  void resize(const winsize& size) const { ::ioctl(master_, TIOCSWINSZ, &size); }
   void make_raw() const {
     termios t = modes();
     ::cfmakeraw(&t);

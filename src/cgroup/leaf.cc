@@ -114,8 +114,12 @@ std::optional<std::uint64_t> Leaf::read_key(const char* file, const char* key) c
 }
 
 Result<UniqueFd> Leaf::open_procs() const {
-  UniqueFd fd(::openat(dir_.get(), "cgroup.procs", O_WRONLY | O_CLOEXEC));
-  if (!fd) return Error::from_errno("cannot open " + path_ + "/cgroup.procs");
+  // v1: "tasks" moves one thread, and for the writer itself the kernel skips
+  // the global threadgroup lock that cgroup.procs takes (an RCU grace period,
+  // about 5 ms per hierarchy here). The joining child is single-threaded.
+  const char* file = v2_ ? "cgroup.procs" : "tasks";
+  UniqueFd fd(::openat(dir_.get(), file, O_WRONLY | O_CLOEXEC));
+  if (!fd) return Error::from_errno("cannot open " + path_ + "/" + file);
   return fd;
 }
 

@@ -124,6 +124,20 @@ Result<RlimitSetting> parse_rlimit(const std::string& text) {
   return setting;
 }
 
+Result<void> validate(const Limits& limits) {
+  if (limits.memory_bytes && *limits.memory_bytes < 4096) return Error("memory limit: must be at least 4 KiB");
+  if (limits.pids && (*limits.pids == 0 || *limits.pids > (1U << 22))) {
+    return Error("pids limit: expected 1 to 4194304 processes");
+  }
+  if (limits.cpus && !(*limits.cpus >= 0.01 && *limits.cpus <= 4096)) {
+    return Error("cpus limit: expected 0.01 to 4096 cores");
+  }
+  for (const auto& r : limits.rlimits) {
+    if (r.resource != rlimit_resource(r.name)) return Error("rlimit " + r.name + ": unknown resource");
+  }
+  return success();
+}
+
 int rlimit_resource(const std::string& name) {
   const RlimitName* known = find_rlimit(name);
   return known != nullptr ? known->resource : -1;

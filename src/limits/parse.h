@@ -21,6 +21,10 @@ Result<double> parse_cpus(const std::string& text);
 // RLIMIT_<NAME>, case-insensitive.
 Result<RlimitSetting> parse_rlimit(const std::string& text);
 
+// Checks limits set through the library as the options do (the command
+// line cannot produce invalid ones).
+Result<void> validate(const Limits& limits);
+
 // The RLIMIT_ constant for a name ("NOFILE"), or -1.
 int rlimit_resource(const std::string& name);
 

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <set>
 
+#include "limits/parse.h"
 #include "net/options.h"
 #include "registry/label.h"
 #include "x11/session.h"
@@ -54,6 +55,7 @@ Result<void> validate_grant(const PathGrant& grant) {
 }  // namespace
 
 Result<void> Policy::validate() const {
+  if (auto ok = limits::validate(limits); !ok) return ok;
   for (const auto& grant : grants) {
     if (auto ok = validate_grant(grant); !ok) return ok;
   }

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -76,6 +77,16 @@ std::vector<std::string> wait_for_groups(pid_t supervisor, std::size_t count) {
   return groups_of(supervisor);
 }
 
+// Whether the group holds a process named "sleep".
+bool runs_sleep(const std::string& group) {
+  std::istringstream procs(slurp(group + "/cgroup.procs"));
+  std::string pid;
+  while (std::getline(procs, pid)) {
+    if (slurp("/proc/" + pid + "/comm") == "sleep\n") return true;
+  }
+  return false;
+}
+
 bool root_with_cgroups() {
   struct stat st {};
   return is_root() && ::stat("/sys/fs/cgroup/unified/cgroup.procs", &st) == 0;
@@ -89,11 +100,13 @@ TEST(Cgroup, LeafHoldsTheSandboxAndIsRemovedAtTheEnd) {
   const auto groups = wait_for_groups(supervisor, 3);
   ASSERT_EQ(groups.size(), 3U);
   for (const auto& g : groups) {
-    // init and the command, already inside (the v1 groups joined before exec).
-    for (int i = 0; i < 200 && slurp(g + "/cgroup.procs").empty(); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    EXPECT_FALSE(slurp(g + "/cgroup.procs").empty()) << g;
+    // init and the command, both inside (the v1 groups joined before the
+    // fork); once sleep runs, the supervisor is surely in its event loop,
+    // where it forwards SIGTERM instead of dying of it.
+    for (int i = 0; i < 500 && !runs_sleep(g); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    const std::string procs = slurp(g + "/cgroup.procs");
+    EXPECT_TRUE(runs_sleep(g)) << g << ": " << procs;
+    EXPECT_GE(std::count(procs.begin(), procs.end(), '\n'), 2) << g << ": " << procs;
   }
   ASSERT_EQ(groups[0].rfind(kParents[0], 0), 0U) << groups[0];  // the v2 leaf comes first
   EXPECT_NE(slurp(groups[0] + "/cgroup.events").find("populated 1"), std::string::npos);

@@ -95,3 +95,21 @@ TEST(LimitsDescribe, RequestedOnly) {
   EXPECT_EQ(limits::describe(e), "memory 64 MiB (cgroup v1 memory), pids 40 (rlimit NPROC, per user namespace)");
   EXPECT_EQ(limits::describe({e[2]}), "");
 }
+
+TEST(LimitsValidate, LibraryValues) {
+  Limits ok;
+  ok.memory_bytes = 1 << 20;
+  ok.pids = 10;
+  ok.cpus = 0.5;
+  ok.rlimits.push_back(*limits::parse_rlimit("NOFILE=64"));
+  EXPECT_TRUE(limits::validate(ok).ok());
+  Limits bad_pids;
+  bad_pids.pids = 0;
+  EXPECT_FALSE(limits::validate(bad_pids).ok());
+  Limits bad_cpus;
+  bad_cpus.cpus = 0;
+  EXPECT_FALSE(limits::validate(bad_cpus).ok());
+  Limits bad_rlimit;
+  bad_rlimit.rlimits.push_back({"NOFILE", RLIMIT_CPU, 1});
+  EXPECT_FALSE(limits::validate(bad_rlimit).ok());
+}

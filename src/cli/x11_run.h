@@ -1,0 +1,15 @@
+// -X from the command line: the nested X session, then its exit status.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sandbox/policy.h"
+
+namespace sandbox::cli {
+
+// Runs the session (x11::run_session), prints its one-line messages and
+// returns the status sandbox exits with (DESIGN §3).
+int run_x11(const Policy& policy, const std::vector<std::string>& command);
+
+}  // namespace sandbox::cli

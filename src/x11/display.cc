@@ -1,0 +1,102 @@
+#include "x11/display.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace sandbox::x11 {
+namespace {
+
+constexpr unsigned kFirstNested = 10;  // Xephyr's customary range; leaves :0-:9 to desktops
+constexpr unsigned kLastNested = 1000;
+
+bool exists(const std::string& path) {
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0;
+}
+
+// Display numbers of the abstract X sockets bound in our network namespace.
+std::set<unsigned> abstract_displays() {
+  std::set<unsigned> numbers;
+  std::ifstream table("/proc/net/unix");
+  std::string line;
+  const std::string prefix = std::string("@") + kSocketDir + "/X";
+  while (std::getline(table, line)) {
+    const auto at = line.find(prefix);
+    if (at == std::string::npos) continue;
+    unsigned n = 0;
+    const char* first = line.data() + at + prefix.size();
+    auto [ptr, ec] = std::from_chars(first, line.data() + line.size(), n);
+    if (ec == std::errc() && ptr != first) numbers.insert(n);
+  }
+  return numbers;
+}
+
+}  // namespace
+
+std::string socket_path(unsigned number) {
+  return std::string(kSocketDir) + "/X" + std::to_string(number);
+}
+
+Result<unsigned> parse_local_display(const std::string& display) {
+  const auto colon = display.rfind(':');
+  const std::string host = colon == std::string::npos ? display : display.substr(0, colon);
+  if (colon == std::string::npos) {
+    return Error("DISPLAY=" + display + " is not an X display name (expected :N)");
+  }
+  if (!host.empty() && host != "unix") {
+    return Error("DISPLAY=" + display + " is a remote (TCP) display; -X needs a local one (:N)")
+        .with_hint("run sandbox -X on the machine that shows the display");
+  }
+  std::string rest = display.substr(colon + 1);
+  rest = rest.substr(0, rest.find('.'));  // the screen does not matter
+  unsigned number = 0;
+  auto [ptr, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), number);
+  if (rest.empty() || ec != std::errc() || ptr != rest.data() + rest.size()) {
+    return Error("DISPLAY=" + display + " is not an X display name (expected :N)");
+  }
+  return number;
+}
+
+Result<CallerDisplay> caller_display() {
+  const char* display = std::getenv("DISPLAY");
+  if (display == nullptr || display[0] == '\0') {
+    return Error("-X: DISPLAY is not set: there is no X display to show the program's window on")
+        .with_hint("run it from a graphical session, or set DISPLAY");
+  }
+  auto number = parse_local_display(display);
+  if (!number) return std::move(number).error().wrap("-X");
+  CallerDisplay caller;
+  caller.number = *number;
+  caller.socket = socket_path(*number);
+  struct stat st {};
+  if (::stat(caller.socket.c_str(), &st) != 0 || !S_ISSOCK(st.st_mode)) {
+    return Error::from_errno("-X: DISPLAY=" + std::string(display) + ": no X server socket at " +
+                             caller.socket)
+        .with_hint("is the X server running and listening on its unix socket?");
+  }
+  if (const char* xauthority = std::getenv("XAUTHORITY"); xauthority != nullptr && xauthority[0]) {
+    caller.xauthority = xauthority;
+  } else if (const char* home = std::getenv("HOME"); home != nullptr && home[0] == '/') {
+    caller.xauthority = std::string(home) + "/.Xauthority";
+  }
+  return caller;
+}
+
+Result<unsigned> free_display_number(unsigned avoid) {
+  const std::set<unsigned> abstract = abstract_displays();
+  for (unsigned n = kFirstNested; n <= kLastNested; ++n) {
+    if (n == avoid || abstract.count(n) != 0) continue;
+    if (exists(socket_path(n)) || exists("/tmp/.X" + std::to_string(n) + "-lock")) continue;
+    return n;
+  }
+  return Error("-X: no free X display number between :" + std::to_string(kFirstNested) + " and :" +
+               std::to_string(kLastNested));
+}
+
+}  // namespace sandbox::x11

@@ -1,0 +1,34 @@
+// Spawning the session's helpers (Xephyr, the window manager) with stdin on
+// /dev/null and stdout and stderr in a log, so their chatter stays off the
+// caller's terminal and is shown only when they fail.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sandbox/sandbox.h"
+#include "util/unique_fd.h"
+
+namespace sandbox::x11 {
+
+// An in-memory log (memfd) that the helpers write to.
+class HelperLog {
+ public:
+  static Result<HelperLog> create();
+  int fd() const { return fd_.get(); }
+  // The last `lines` lines written, joined with "; ".
+  std::string tail(std::size_t lines) const;
+
+ private:
+  explicit HelperLog(UniqueFd fd) : fd_(std::move(fd)) {}
+  UniqueFd fd_;
+};
+
+// spawn() with fds 0, 1 and 2 pointed at /dev/null and the log for the
+// duration of the call (the supervisor's own are restored before it
+// returns). Call it from the thread that waits for the sandboxes, before
+// other threads run: the standard descriptors are process-wide.
+Result<Child> spawn_quietly(const Policy& policy, const std::vector<std::string>& argv,
+                            const HelperLog& log);
+
+}  // namespace sandbox::x11

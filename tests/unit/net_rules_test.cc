@@ -145,3 +145,31 @@ TEST(NetOptions, TableEntriesParseAndValidate) {
 
 }  // namespace
 }  // namespace sandbox::net
+
+// The shipped web profile: first match wins, so every private, link-local and
+// loopback denial must come before the allowance of ports 80 and 443.
+#include "policy/profile.h"
+
+namespace sandbox::net {
+namespace {
+
+TEST(NetRules, WebProfileDeniesPrivateRangesBeforeAllowingTheWeb) {
+  auto web = profile::load("web");
+  ASSERT_TRUE(web) << web.error().message();
+  ASSERT_EQ(web->net, NetMode::filtered);
+  EXPECT_EQ(web->net_default, NetVerdict::deny);
+  std::size_t first_allow = web->net_rules.size();
+  std::size_t last_deny = 0;
+  for (std::size_t i = 0; i < web->net_rules.size(); ++i) {
+    if (web->net_rules[i].verdict == NetVerdict::allow) first_allow = std::min(first_allow, i);
+    if (web->net_rules[i].verdict == NetVerdict::deny) last_deny = i;
+  }
+  ASSERT_LT(first_allow, web->net_rules.size());
+  EXPECT_LT(last_deny, first_allow) << "an allow rule precedes a deny rule in the web profile";
+  auto text = nft_ruleset(*web);
+  ASSERT_TRUE(text) << text.error().message();
+  EXPECT_LT(text->find("ip daddr 169.254.0.0/16"), text->find("ip daddr 0.0.0.0/0"));
+}
+
+}  // namespace
+}  // namespace sandbox::net

@@ -19,13 +19,6 @@ std::vector<std::string> split(const std::string& text, char sep) {
   return out;
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // mountinfo escapes spaces and such as \040.
 std::string unescape(const std::string& s) {
   std::string out;
@@ -44,6 +37,21 @@ std::string unescape(const std::string& s) {
 }
 
 }  // namespace
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::vector<std::string> words(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream in(text);
+  std::string w;
+  while (in >> w) out.push_back(w);
+  return out;
+}
 
 const Hierarchy* Hierarchies::v1_for(const std::string& controller) const {
   for (const auto& h : v1) {
@@ -71,10 +79,7 @@ Hierarchies parse_mountinfo(const std::string& mountinfo, bool read_controllers)
     if (right[0] == "cgroup2") {
       if (out.v2) continue;  // the first mount wins
       Hierarchy h{mount, {}, true};
-      if (read_controllers) h.controllers = split(read_file(mount + "/cgroup.controllers"), ' ');
-      for (auto& c : h.controllers) {
-        if (!c.empty() && c.back() == '\n') c.pop_back();
-      }
+      if (read_controllers) h.controllers = words(read_text(mount + "/cgroup.controllers"));
       out.v2 = std::move(h);
     } else if (right[0] == "cgroup") {
       Hierarchy h{mount, {}, false};
@@ -91,10 +96,10 @@ Hierarchies parse_mountinfo(const std::string& mountinfo, bool read_controllers)
   return out;
 }
 
-Hierarchies find_hierarchies() { return parse_mountinfo(read_file("/proc/self/mountinfo"), true); }
+Hierarchies find_hierarchies() { return parse_mountinfo(read_text("/proc/self/mountinfo"), true); }
 
 std::string own_v2_path() {
-  for (const auto& line : split(read_file("/proc/self/cgroup"), '\n')) {
+  for (const auto& line : split(read_text("/proc/self/cgroup"), '\n')) {
     if (line.rfind("0::", 0) == 0) return line.substr(3);
   }
   return {};

@@ -21,6 +21,10 @@ struct Hierarchies {
   const Hierarchy* v1_for(const std::string& controller) const;
 };
 
+// A whole (small) file, "" when unreadable; its whitespace-separated words.
+std::string read_text(const std::string& path);
+std::vector<std::string> words(const std::string& text);
+
 // Parses mountinfo text (unit-testable); v2 controllers are read from the
 // mount's cgroup.controllers only when read_controllers is set.
 Hierarchies parse_mountinfo(const std::string& mountinfo, bool read_controllers);

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
-#include <sstream>
 
 #include "cgroup/hierarchy.h"
 #include "limits/parse.h"
@@ -20,21 +19,6 @@ const char* const kUnenforceableHint =
 
 bool has(const std::vector<std::string>& list, const std::string& item) {
   return std::find(list.begin(), list.end(), item) != list.end();
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::vector<std::string> words(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream in(text);
-  std::string w;
-  while (in >> w) out.push_back(w);
-  return out;
 }
 
 class Planner {
@@ -67,7 +51,7 @@ class Planner {
     auto leaf = cgroup::Leaf::create(v2_parent_, name_, true);
     if (!leaf) return;
     r_.tracking = std::move(*leaf);
-    v2_available_ = words(read_file(v2_parent_ + "/cgroup.controllers"));
+    v2_available_ = cgroup::words(cgroup::read_text(v2_parent_ + "/cgroup.controllers"));
   }
 
   // The group that enforces `controller`: the v2 leaf when the controller is
@@ -78,7 +62,7 @@ class Planner {
       std::ofstream control(v2_parent_ + "/cgroup.subtree_control");
       control << "+" << controller;
       control.close();
-      if (control && has(words(read_file(r_.tracking->path() + "/cgroup.controllers")), controller)) {
+      if (control && has(cgroup::words(cgroup::read_text(r_.tracking->path() + "/cgroup.controllers")), controller)) {
         *index = -1;
         return &*r_.tracking;
       }

@@ -106,6 +106,8 @@ TEST(ExitStatus, ACommandNotFoundIs127) {
   const auto path = run(sandbox({dir.path() + "/absent"}));
   EXPECT_EQ(path.status, 127);
   EXPECT_NE(path.err.find("absent: not found"), std::string::npos) << path.err;
+  const auto under_file = run(sandbox({"/etc/passwd/x"}));  // ENOTDIR: missing too
+  EXPECT_EQ(under_file.status, 127) << under_file.err;
 }
 
 TEST(ExitStatus, ShellReportsItsOwn127ForMissingCommands) {

@@ -34,6 +34,8 @@ Result<std::optional<Slirp>> attach(const SlirpOptions& options, int channel, pi
   auto slirp = Slirp::start(options, init);
   if (!slirp) return std::move(slirp).error();
   if (auto ready = slirp->wait_ready(kReadyTimeoutMs); !ready) {
+    pollfd init_gone{init_pidfd, POLLIN, 0};
+    if (::poll(&init_gone, 1, 0) == 1) return std::optional<Slirp>();  // init's report says why
     return std::move(ready).error().wrap("--net=filtered");
   }
   const char answer = 'r';

@@ -16,7 +16,8 @@ Result<std::pair<UniqueFd, UniqueFd>> make_channel();
 
 // Waits for init's request on `channel`, starts slirp4netns for its
 // namespaces, waits until tap0 is configured and tells init. Returns
-// std::nullopt when init ended before asking (its own report says why).
+// std::nullopt when init ended before slirp4netns was ready (its own report
+// says why); slirp4netns is then already stopped.
 Result<std::optional<Slirp>> attach(const SlirpOptions& options, int channel, pid_t init,
                                     int init_pidfd);
 

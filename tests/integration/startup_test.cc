@@ -1,0 +1,82 @@
+// Start-up: --timing's per-step report, and the launcher's link choices
+// (BENCHMARKS.md: every shared library loaded per launch costs start-up).
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "support/run.h"
+
+namespace {
+
+using testing_support::run;
+using testing_support::sandbox;
+
+// The µs figure of the --timing line naming `step`, or -1 when absent.
+long figure(const std::string& report, const std::string& step) {
+  std::istringstream lines(report);
+  std::string line;
+  const std::regex pattern("^  (\\S+) +(.+?) +(-?[0-9]+)$");
+  while (std::getline(lines, line)) {
+    std::smatch m;
+    if (std::regex_match(line, m, pattern) && m[2].str() == step) return std::stol(m[3].str());
+  }
+  return -1;
+}
+
+TEST(Startup, TimingReportsEachLaunchStepOnStderr) {
+  const auto r = run(sandbox({"--timing", "sh", "-c", "echo ran"}));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "ran\n");  // the report never mixes with the program's output
+  EXPECT_NE(r.err.find("sandbox: --timing, microseconds per launch step:"), std::string::npos) << r.err;
+  // Supervisor steps, init's steps (stamped through the shared page), the
+  // command's steps (stamped after the vfork), and the totals.
+  for (const char* step : {"label", "plan: Landlock ruleset", "plan: seccomp filter",
+                           "clone3 returned in the parent", "uid/gid maps", "pivot_root",
+                           "landlock_restrict_self", "seccomp", "exec, run, exit, teardown",
+                           "spawn() to init reaped"}) {
+    EXPECT_GE(figure(r.err, step), 0) << step << " missing in:\n" << r.err;
+  }
+  const long total = figure(r.err, "spawn() to init reaped");
+  EXPECT_GE(total, figure(r.err, "uid/gid maps"));
+  EXPECT_GE(total, figure(r.err, "clone3 returned in the parent"));
+}
+
+TEST(Startup, NoTimingReportWithoutTheOption) {
+  const auto r = run(sandbox({"true"}));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+}
+
+TEST(Startup, TimingKeepsTheCommandsFailureStatus) {
+  const auto r = run(sandbox({"--timing", "/nonexistent-command"}));
+  EXPECT_EQ(r.status, 127) << r.err;
+  const auto s = run(sandbox({"--timing", "sh", "-c", "exit 7"}));
+  EXPECT_EQ(s.status, 7) << s.err;
+  EXPECT_GE(figure(s.err, "spawn() to init reaped"), 0) << s.err;
+}
+
+// The launcher loads libc (and libm) only: libstdc++, libgcc and libseccomp
+// are linked in, libnftables is loaded by --net=filtered alone.
+TEST(Startup, LauncherLoadsOnlyLibc) {
+  FILE* pipe = ::popen(("readelf -d '" + testing_support::sandbox_bin() + "' 2>/dev/null").c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string text;
+  char buf[4096];
+  while (std::fgets(buf, sizeof(buf), pipe) != nullptr) text += buf;
+  if (::pclose(pipe) != 0 || text.empty()) GTEST_SKIP() << "readelf (binutils) is not available";
+  // ld.so runs every dynamic program anyway; naming it costs nothing.
+  const std::set<std::string> allowed = {"libc.so.6", "libm.so.6", "ld-linux-x86-64.so.2"};
+  const std::regex needed("\\(NEEDED\\)\\s+Shared library: \\[([^\\]]+)\\]");
+  int count = 0;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), needed); it != std::sregex_iterator(); ++it) {
+    ++count;
+    EXPECT_TRUE(allowed.count((*it)[1].str())) << "the launcher now loads " << (*it)[1].str();
+  }
+  EXPECT_GE(count, 1) << text;
+}
+
+}  // namespace

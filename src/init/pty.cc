@@ -14,22 +14,28 @@
 namespace sandbox::init {
 namespace {
 
-// One byte of payload carrying one descriptor.
-int send_fd(int socket, int fd) {
+// One byte of payload and room for one descriptor.
+struct FdMessage {
   char byte = 'm';
   iovec iov{&byte, 1};
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
   msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof(control);
-  cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
+  FdMessage() {
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof(control);
+  }
+};
+
+int send_fd(int socket, int fd) {
+  FdMessage m;
+  cmsghdr* cmsg = CMSG_FIRSTHDR(&m.msg);
   cmsg->cmsg_level = SOL_SOCKET;
   cmsg->cmsg_type = SCM_RIGHTS;
   cmsg->cmsg_len = CMSG_LEN(sizeof(int));
   std::memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-  return ::sendmsg(socket, &msg, MSG_NOSIGNAL) == 1 ? 0 : errno;
+  return ::sendmsg(socket, &m.msg, MSG_NOSIGNAL) == 1 ? 0 : errno;
 }
 
 }  // namespace
@@ -81,6 +87,18 @@ int open_pty(const PtyPlan& plan, int* slave) noexcept {
   ::close(plan.child_end.get());
   ::close(plan.supervisor_end.get());
   return err;
+}
+
+int receive_master(int socket, int* master) noexcept {
+  FdMessage m;
+  const ssize_t n = ::recvmsg(socket, &m.msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+  if (n < 0) return errno;
+  const cmsghdr* cmsg = n > 0 ? CMSG_FIRSTHDR(&m.msg) : nullptr;
+  if (cmsg == nullptr || cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS) {
+    return EPIPE;  // init failed before sending (it reports why) or died
+  }
+  std::memcpy(master, CMSG_DATA(cmsg), sizeof(int));
+  return 0;
 }
 
 int attach_terminal(const PtyPlan& plan, int slave) noexcept {

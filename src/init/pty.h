@@ -41,6 +41,10 @@ Result<PtyPlan> plan_pty(PtyMode mode);
 // socket ends; the slave (O_CLOEXEC) is returned in *slave. Returns 0 or errno.
 int open_pty(const PtyPlan& plan, int* slave) noexcept;
 
+// In the supervisor: receives the master init sent (O_CLOEXEC). Returns 0,
+// EAGAIN when nothing is there yet, or another errno when none will come.
+int receive_master(int socket, int* master) noexcept;
+
 // In the command, after setsid: the slave becomes its controlling terminal
 // and replaces the planned standard descriptors. Returns 0 or errno.
 int attach_terminal(const PtyPlan& plan, int slave) noexcept;

@@ -25,20 +25,21 @@ using testing_support::run;
 using testing_support::RunResult;
 using testing_support::sandbox;
 
-// The probe's errno (its exit status) with the probe's name and args.
-inline int syscall_probe(std::vector<std::string> sandbox_args, const std::string& name,
-                         const std::vector<std::string>& args = {}) {
-  sandbox_args.push_back(probe("syscall_probe"));
+// The probe's errno (its exit status), run in the sandbox with its options.
+inline int run_probe(const std::string& probe_name, std::vector<std::string> sandbox_args,
+                     const std::string& name, const std::vector<std::string>& args) {
+  sandbox_args.push_back(probe(probe_name));
   sandbox_args.push_back(name);
   sandbox_args.insert(sandbox_args.end(), args.begin(), args.end());
   return run(sandbox(sandbox_args)).status;
 }
+inline int syscall_probe(std::vector<std::string> sandbox_args, const std::string& name,
+                         const std::vector<std::string>& args = {}) {
+  return run_probe("syscall_probe", std::move(sandbox_args), name, args);
+}
 inline int attack_probe(std::vector<std::string> sandbox_args, const std::string& name,
                         const std::vector<std::string>& args = {}) {
-  sandbox_args.push_back(probe("attack_probe"));
-  sandbox_args.push_back(name);
-  sandbox_args.insert(sandbox_args.end(), args.begin(), args.end());
-  return run(sandbox(sandbox_args)).status;
+  return run_probe("attack_probe", std::move(sandbox_args), name, args);
 }
 // The same probe run with no sandbox at all, optionally under a prefix
 // (e.g. {"unshare", "-Urm"}: the authority the sandbox takes away).

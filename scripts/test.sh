@@ -30,5 +30,16 @@ acceptance="$root/../shared/acceptance/seed-transcript.sh"
 if [ -x "$acceptance" ] || [ -f "$acceptance" ]; then
   suite "seed transcript acceptance" env SANDBOX="$stage/sandbox" bash "$acceptance"
 fi
+# The man page is generated from the option table (sandbox --man): the
+# committed one must be the same text.
+suite "docs/sandbox.1 matches the option table" \
+  bash -c 'diff -u docs/sandbox.1 <("$0" --man)' "$stage/sandbox"
+# The profile parser under libFuzzer for a short while (scripts/fuzz.sh;
+# setup-deps.sh --tests installs clang).
+if command -v clang++-14 >/dev/null || command -v clang++ >/dev/null; then
+  suite "profile parser fuzzing (20 s)" scripts/fuzz.sh 20
+else
+  echo "=== profile parser fuzzing: skipped (no clang)"
+fi
 echo "suites: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -74,8 +74,8 @@ Result<Invocation> parse(int argc, char** argv) {
       added = app.add_option(flag_names(o), values[o.name], std::string(o.help));
       added->type_name(std::string(o.value_name));
       // One value per occurrence: the command's own words are never taken.
-      added->allow_extra_args(false);
       if (o.kind == options::Kind::value) added->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+      added->allow_extra_args(false);  // after expected(), which turns it back on for vectors
     }
     added->group(std::string(o.group));
     table_of[added] = &o;

@@ -1,0 +1,114 @@
+// --print-profile: a policy spelled out as a profile, every key explicit.
+#include <sstream>
+// toml++'s debug assertions off in every build, as in release builds: its
+// parser asserts on some bad keys that it then reports as errors anyway.
+#define TOML_ASSERT(expr) static_assert(true)
+#include <toml++/toml.h>
+
+#include "policy/profile.h"
+
+namespace sandbox::profile {
+namespace {
+
+toml::array strings(const std::vector<std::string>& values) {
+  toml::array array;
+  for (const auto& v : values) array.push_back(v);
+  return array;
+}
+
+std::vector<std::string> grants_of(const Policy& policy, Access access) {
+  std::vector<std::string> paths;
+  for (const auto& grant : policy.grants) {
+    if (grant.access == access) paths.push_back(grant.path);
+  }
+  return paths;
+}
+
+const char* net_name(NetMode mode) {
+  switch (mode) {
+    case NetMode::none: return "none";
+    case NetMode::host: return "host";
+    case NetMode::filtered: return "filtered";
+  }
+  return "none";
+}
+
+}  // namespace
+
+std::string to_toml(const Policy& policy) {
+  // One key per line, in the order they apply (first-match-wins rules
+  // depend on it); toml++ formats each value.
+  std::ostringstream out;
+  out << "# The effective policy of the profile '" << policy.profile << "'.\n";
+  const auto put = [&](std::string_view key, toml::node&& value) {
+    toml::table one;
+    one.insert(key, std::move(value));
+    out << toml::toml_formatter(one, toml::toml_formatter::default_flags &
+                                         ~toml::format_flags::allow_literal_strings &
+                                         ~toml::format_flags::allow_unicode_strings &
+                                         ~toml::format_flags::allow_multi_line_strings &
+                                         ~toml::format_flags::indentation)
+        << '\n';
+  };
+  const auto list = [&](std::string_view key, const std::vector<std::string>& values) {
+    if (!values.empty()) put(key, strings(values));
+  };
+  const auto flag = [&](std::string_view key, bool on) {
+    if (on) put(key, toml::value<bool>(true));
+  };
+  const auto value = [&](std::string_view key, const std::string& v) {
+    if (!v.empty()) put(key, toml::value<std::string>(v));
+  };
+  // Profile-only keys.
+  value("type", policy.type);
+  list("system-trees", policy.system_trees);
+  list("etc-readable", policy.bind_etc ? policy.etc_readable : std::vector<std::string>{});
+  // The options, by their long names.
+  list("ro", grants_of(policy, Access::read));
+  list("rw", grants_of(policy, Access::read_write));
+  list("exec", grants_of(policy, Access::execute));
+  if (!policy.fds.empty()) {
+    toml::array fds;
+    for (int fd : policy.fds) fds.push_back(fd);
+    put("fd", std::move(fds));
+  }
+  flag("mount", policy.private_scratch);
+  value("homedir", policy.homedir);
+  value("tmpdir", policy.tmpdir);
+  list("include", policy.include_files);
+  list("includefile", policy.include_lists);
+  flag("shred", policy.shred);
+  flag("static-only", policy.static_only);
+  list("setenv", policy.setenv);
+  list("keep-env", policy.keep_env);
+  value("level", policy.label);
+  value("net", net_name(policy.net));
+  list("allow-tcp", policy.allow_tcp);
+  flag("allow-udp", policy.allow_udp);
+  // Rules keep their order as long as each verdict forms one run.
+  std::vector<std::pair<NetVerdict, std::vector<std::string>>> runs;
+  for (const auto& rule : policy.net_rules) {
+    if (runs.empty() || runs.back().first != rule.verdict) runs.push_back({rule.verdict, {}});
+    runs.back().second.push_back(rule.target);
+  }
+  if (runs.size() > 2) out << "# the allow-net and deny-net rules interleave; the order below differs\n";
+  for (const auto verdict : {runs.empty() ? NetVerdict::deny : runs.front().first,
+                             runs.empty() || runs.front().first == NetVerdict::deny ? NetVerdict::allow
+                                                                                    : NetVerdict::deny}) {
+    std::vector<std::string> targets;
+    for (const auto& run : runs) {
+      if (run.first == verdict) targets.insert(targets.end(), run.second.begin(), run.second.end());
+    }
+    list(verdict == NetVerdict::allow ? "allow-net" : "deny-net", targets);
+  }
+  if (policy.net == NetMode::filtered) {
+    value("net-default", policy.net_default == NetVerdict::allow ? "allow" : "deny");
+  }
+  flag("allow-dns", policy.allow_dns);
+  value("seccomp", policy.seccomp == SeccompMode::log ? "log" : "enforce");
+  flag("allow-ptrace", policy.allow_ptrace);
+  flag("best-effort", policy.best_effort);
+  return out.str();
+}
+
+}  // namespace sandbox::profile

@@ -20,6 +20,13 @@ struct Message {
   alignas(NLMSG_ALIGNTO) char buf[256];
   nlmsghdr* header() { return reinterpret_cast<nlmsghdr*>(buf); }
   void* body() { return NLMSG_DATA(header()); }
+  // A new request of `type` whose fixed body has `body_size` bytes (zeroed).
+  void start(unsigned short type, std::size_t body_size) {
+    std::memset(buf, 0, sizeof(buf));
+    header()->nlmsg_len = static_cast<std::uint32_t>(NLMSG_LENGTH(body_size));
+    header()->nlmsg_type = type;
+    header()->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
+  }
   void add(unsigned short type, const void* data, std::size_t size) {
     nlmsghdr* h = header();
     auto* attr = reinterpret_cast<rtattr*>(buf + NLMSG_ALIGN(h->nlmsg_len));
@@ -43,10 +50,8 @@ int transact(int fd, Message& m) {
 }
 
 int add_address(int fd, int index, const in6_addr& address) {
-  Message m{};
-  m.header()->nlmsg_len = NLMSG_LENGTH(sizeof(ifaddrmsg));
-  m.header()->nlmsg_type = RTM_NEWADDR;
-  m.header()->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
+  Message m;
+  m.start(RTM_NEWADDR, sizeof(ifaddrmsg));
   auto* ifa = static_cast<ifaddrmsg*>(m.body());
   ifa->ifa_family = AF_INET6;
   ifa->ifa_prefixlen = 64;
@@ -61,10 +66,8 @@ int add_address(int fd, int index, const in6_addr& address) {
 }
 
 int add_default_route(int fd, int index, const in6_addr& gateway) {
-  Message m{};
-  m.header()->nlmsg_len = NLMSG_LENGTH(sizeof(rtmsg));
-  m.header()->nlmsg_type = RTM_NEWROUTE;
-  m.header()->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
+  Message m;
+  m.start(RTM_NEWROUTE, sizeof(rtmsg));
   auto* rt = static_cast<rtmsg*>(m.body());
   rt->rtm_family = AF_INET6;
   rt->rtm_table = RT_TABLE_MAIN;

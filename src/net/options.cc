@@ -1,6 +1,9 @@
 // The network options (DESIGN §6): parsed when given, checked together later.
 #include "net/options.h"
 
+#include <initializer_list>
+#include <utility>
+
 #include "net/cidr.h"
 
 namespace sandbox::net {
@@ -15,19 +18,27 @@ Result<void> add_rule(Policy& policy, NetVerdict verdict, const std::string& val
   return success();
 }
 
+// One of a few named values: `--net-default allow`.
+template <class T>
+Result<void> choose(T& out, const std::string& value, std::initializer_list<std::pair<const char*, T>> choices,
+                    const std::string& option) {
+  std::string expected;
+  for (const auto& [name, choice] : choices) {
+    if (value == name) {
+      out = choice;
+      return success();
+    }
+    expected += (expected.empty() ? "" : ", ") + std::string(name);
+  }
+  return Error(option + " " + value + ": expected one of " + expected);
+}
+
 }  // namespace
 
 Result<void> apply_mode(Policy& policy, const std::string& value) {
-  if (value == "none") {
-    policy.net = NetMode::none;
-  } else if (value == "host") {
-    policy.net = NetMode::host;
-  } else if (value == "filtered") {
-    policy.net = NetMode::filtered;
-  } else {
-    return Error("--net " + value + ": expected none, host or filtered");
-  }
-  return success();
+  return choose(policy.net, value,
+                {{"none", NetMode::none}, {"host", NetMode::host}, {"filtered", NetMode::filtered}},
+                "--net");
 }
 
 Result<void> apply_allow_tcp(Policy& policy, const std::string& value) {
@@ -46,14 +57,8 @@ Result<void> apply_deny_net(Policy& policy, const std::string& value) {
 }
 
 Result<void> apply_default(Policy& policy, const std::string& value) {
-  if (value == "allow") {
-    policy.net_default = NetVerdict::allow;
-  } else if (value == "deny") {
-    policy.net_default = NetVerdict::deny;
-  } else {
-    return Error("--net-default " + value + ": expected allow or deny");
-  }
-  return success();
+  return choose(policy.net_default, value, {{"allow", NetVerdict::allow}, {"deny", NetVerdict::deny}},
+                "--net-default");
 }
 
 Result<void> validate(const Policy& policy) {

@@ -123,7 +123,8 @@ TEST(Cgroup, LeavesOfAKilledSupervisorAreSwept) {
   ::kill(supervisor, SIGKILL);  // no chance to clean up; PDEATHSIG ends the sandbox
   int status = 0;
   ::waitpid(supervisor, &status, 0);
-  EXPECT_EQ(groups_of(supervisor).size(), 3U) << "left behind by the killed supervisor";
+  // Left behind by the killed supervisor (not asserted: a sandbox that a
+  // parallel test starts right now may already have swept them).
   // The next run sweeps them, once the killed sandbox's processes are gone.
   for (int i = 0; i < 100 && !groups_of(supervisor).empty(); ++i) {
     EXPECT_EQ(run(sandbox({"true"})).status, 0);

@@ -70,6 +70,8 @@ TEST(NetworkAttack, HostAbstractSocketIsUnreachable) {
   ASSERT_GE(fd, 0);
   EXPECT_EQ(unconfined("attack_probe", {"connect-abstract", name}), 0);  // control
   EXPECT_EQ(attack_probe({}, "connect-abstract", {name}), ECONNREFUSED);
+  // Sharing the host's network namespace, Landlock's abstract-unix scope stops it.
+  EXPECT_EQ(attack_probe({"--net=host"}, "connect-abstract", {name}), EPERM);
   ::close(fd);
 }
 
@@ -121,6 +123,7 @@ TEST(NetworkAttack, AnotherRunningSandboxIsUnreachable) {
   EXPECT_EQ(unconfined("attack_probe", {"kill", victim}), 0);
   // From another sandbox: neither its socket nor its processes exist.
   EXPECT_EQ(attack_probe({}, "connect-abstract", {socket_name}), ECONNREFUSED);
+  EXPECT_EQ(attack_probe({"--net=host"}, "connect-abstract", {socket_name}), EPERM);
   EXPECT_EQ(attack_probe({}, "kill", {victim}), ESRCH);
   const auto r = run(sandbox({"cat", "/proc/" + victim + "/environ"}));
   EXPECT_NE(r.status, 0);

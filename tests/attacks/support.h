@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -95,10 +96,12 @@ inline void kill_all_with(const std::string& token) {
   for (pid_t pid : processes_with(token)) ::kill(pid, SIGKILL);
 }
 
-// Starts argv with stdio on /dev/null in process group `group` (0: its own).
+// Starts argv with stdio on /dev/null in process group `group` (0: its own);
+// it is SIGKILLed if the test process dies first.
 inline pid_t start(const std::vector<std::string>& argv, pid_t group = 0) {
   const pid_t pid = ::fork();
   if (pid == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // a test killed midway leaves nothing running
     ::setpgid(0, group);
     const int null = ::open("/dev/null", O_RDWR);
     ::dup2(null, 0);

@@ -5,7 +5,9 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pty.h>
+#include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -39,6 +41,7 @@ class Terminal {
   pid_t spawn(const std::vector<std::string>& argv) const {
     const pid_t pid = ::fork();
     if (pid == 0) {
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlives a test killed midway
       ::setsid();
       ::ioctl(slave_, TIOCSCTTY, 0);
       for (int fd = 0; fd < 3; ++fd) ::dup2(slave_, fd);

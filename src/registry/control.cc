@@ -28,7 +28,9 @@ constexpr std::size_t kMaxReply = 1 << 20;
 constexpr unsigned long kListening = 0x10000;
 
 Result<UniqueFd> connect_to(const Level& level) {
-  UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  // Non-blocking: a supervisor that never accepts (its backlog full) gets
+  // EAGAIN here instead of hanging us in connect().
+  UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   if (!fd) return Error::from_errno("cannot create a socket");
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
@@ -36,6 +38,7 @@ Result<UniqueFd> connect_to(const Level& level) {
   std::memcpy(addr.sun_path + 1, name.data(), name.size());
   const auto len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + name.size());
   if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), len) != 0) {
+    if (errno == EAGAIN) return Error::from_errno("sandbox " + level.str() + " does not accept requests");
     Error error = Error::from_errno("no running sandbox has the label " + level.str());
     return error.with_hint("see sandbox --list");
   }
@@ -61,7 +64,7 @@ Result<std::string> exchange(const Level& level, Request request) {
     if (ready <= 0) return Error("sandbox " + level.str() + " did not answer", ETIMEDOUT);
     char buf[4096];
     const ssize_t n = ::read(fd->get(), buf, sizeof(buf));
-    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
     if (n < 0) return Error::from_errno("cannot read from sandbox " + level.str());
     if (n == 0) break;
     reply.append(buf, static_cast<std::size_t>(n));

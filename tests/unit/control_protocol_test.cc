@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 
 #include "registry/control.h"
 
@@ -50,4 +51,22 @@ TEST(ControlProtocol, OurOwnReservationIsListedAsRunning) {
   reservation->socket.reset();  // the kernel frees the name at once
   const auto after = running_levels();
   EXPECT_EQ(std::find(after.begin(), after.end(), level), after.end());
+}
+
+TEST(ControlProtocol, ASupervisorThatNeverAnswersCannotHangAClient) {
+  auto reservation = reserve_any();  // listening, but nobody accepts
+  ASSERT_TRUE(reservation.ok()) << reservation.error().message();
+  const Level level = reservation->level;
+  const auto begin = std::chrono::steady_clock::now();
+  // Enough clients to fill its backlog: later connects must not block.
+  for (int i = 0; i < 12; ++i) {
+    const auto infos = query_all({level}, 50);
+    ASSERT_EQ(infos.size(), 1U);
+    EXPECT_EQ(infos[0].pid, -1);  // listed by its level only
+    EXPECT_EQ(infos[0].label, level.str());
+  }
+  EXPECT_FALSE(request_kill(level).ok());
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  EXPECT_LT(elapsed, 5.0);
 }

@@ -44,6 +44,24 @@ constexpr int kExitFd = 4;
   ::_exit(127);
 }
 
+// The keeper: the parent of slirp4netns, and the supervisor's child. Killing
+// it kills slirp4netns (its PR_SET_PDEATHSIG), and the supervisor reaps only
+// the keeper, at once: slirp4netns's own exit waits for its tap device to be
+// unregistered (an RCU grace period, 20-35 ms here), and the kernel's init
+// reaps it. After fork: async-signal-safe only. Never returns.
+[[noreturn]] void keep_slirp(char* const* argv, pid_t supervisor, int ready, int exit_read, int log) {
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != supervisor) ::_exit(127);
+  const pid_t keeper = ::getpid();
+  const pid_t slirp = ::fork();
+  if (slirp < 0) ::_exit(127);
+  if (slirp == 0) exec_slirp(argv, keeper, ready, exit_read, log);
+  int status = 0;
+  while (::waitpid(slirp, &status, 0) < 0 && errno == EINTR) {
+  }
+  ::_exit(0);
+}
+
 }  // namespace
 
 Result<std::string> find_slirp4netns() {
@@ -83,7 +101,7 @@ Result<Slirp> Slirp::start(const SlirpOptions& options, pid_t target) {
   const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid < 0) return Error::from_errno("cannot start slirp4netns (fork)");
-  if (pid == 0) exec_slirp(argv.data(), parent, ready_write.get(), exit_read.get(), log.get());
+  if (pid == 0) keep_slirp(argv.data(), parent, ready_write.get(), exit_read.get(), log.get());
 
   Slirp slirp;
   slirp.pid_ = pid;

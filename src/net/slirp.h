@@ -4,7 +4,9 @@
 // namespaces by pid, with its own sandbox and seccomp filter, host loopback
 // disabled. It never outlives the supervisor: it is killed and reaped when
 // the sandbox ends (stop(), or the destructor on every other path), it reads
-// EOF on its exit fd when the supervisor dies, and it has PR_SET_PDEATHSIG.
+// EOF on its exit fd when the supervisor dies, and it has PR_SET_PDEATHSIG
+// on its keeper, a process between it and the supervisor that has
+// PR_SET_PDEATHSIG too (slirp.cc: why the keeper).
 #pragma once
 
 #include <sys/types.h>
@@ -31,7 +33,7 @@ class Slirp {
 
   // Waits until it has configured tap0 (its ready fd), at most timeout_ms.
   Result<void> wait_ready(int timeout_ms);
-  // Kills and reaps it; idempotent.
+  // Kills its keeper (and so it) and reaps the keeper; idempotent.
   void stop() noexcept;
   pid_t pid() const { return pid_; }
 
@@ -45,7 +47,7 @@ class Slirp {
   Slirp() = default;
   std::string log_tail() const;
 
-  pid_t pid_ = -1;
+  pid_t pid_ = -1;  // the keeper
   UniqueFd pidfd_;
   UniqueFd ready_;  // read end of its --ready-fd
   UniqueFd exit_;   // write end of its --exit-fd: EOF when we die

@@ -235,10 +235,11 @@ TEST(Net, AllowDnsBindsAGeneratedResolvConf) {
 }
 
 TEST(Net, Slirp4netnsIsGoneAfterEveryExit) {
-  // Our slirp4netns is the supervisor's child (found by parent pid, never by
-  // name alone); at the end no slirp4netns may be left in the lab's namespace.
+  // Our slirp4netns is the child of the supervisor's keeper process (found by
+  // parent pids, never by name alone); at the end no slirp4netns may be left
+  // in the lab's namespace.
   const Lab lab = in_lab(R"SH(
-    slirp_of() { while kill -0 "$1" 2>/dev/null; do s=$(pgrep -P "$1" -x slirp4netns) && { echo "$s"; return; }; sleep 0.01; done; }
+    slirp_of() { while kill -0 "$1" 2>/dev/null; do for k in $(pgrep -P "$1"); do s=$(pgrep -P "$k" -x slirp4netns) && { echo "$s"; return; }; done; sleep 0.01; done; }
     gone() { for _ in $(seq 1 300); do [ -e /proc/$1 ] || { echo 1; return; }; sleep 0.01; done; echo 0; }
     $SB --net=filtered sleep 1 & sup=$!; s=$(slirp_of $sup); echo found_normal=${s:+1}
     wait $sup; echo normal_gone=$(gone $s)

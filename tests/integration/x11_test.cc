@@ -126,7 +126,7 @@ TEST_F(X11, ProgramReachesOnlyTheNestedDisplay) {
                            desktop_->dir() + "/secret");
   ASSERT_TRUE(eventually([&] {
     return !on_desktop({"xdotool", "search", "--classname", "desktopsecret"}).empty();
-  }));
+  })) << secret.output() << on_desktop({"xwininfo", "-root", "-tree"});
   const std::string caller = std::to_string(desktop_->number());
   const std::string connect = probe("unix_connect");
   const std::string script =
@@ -187,7 +187,7 @@ TEST_F(X11, ClosingXephyrsWindowKillsTheProgramsSandbox) {
 TEST_F(X11, KillingTheSupervisorLeavesNoProcess) {
   BackgroundCommand session(sandbox_x({"-X", "xmessage", "hi"}), desktop_->dir() + "/out");
   const std::set<pid_t> pids = session_processes(session, "xmessage", "xmessage");
-  ASSERT_GT(find(pids, "Xephyr"), 0);
+  ASSERT_GT(find(pids, "Xephyr"), 0) << session.output();
   ::kill(session.pid(), SIGKILL);
   EXPECT_EQ(session.wait(), 128 + SIGKILL);
   EXPECT_TRUE(all_gone(pids));

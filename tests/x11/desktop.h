@@ -70,36 +70,23 @@ class ScratchDir {
 // a cookie; the client Xauthority names this host, as a desktop's does.
 class Desktop {
  public:
+  // Xvfb picks the lowest free number with -displayfd alone; tests of other
+  // users running at the same time race for those, so each Desktop starts
+  // at a number of its own (from its pid) and moves on while one is taken.
   Desktop() {
     const std::string cookie = run({"sh", "-c", "od -An -N16 -tx1 /dev/urandom | tr -d ' \\n'"}).out;
     run({"xauth", "-q", "-f", dir_.path() + "/server", "add", ":0", ".", cookie});
-    int fds[2];
-    if (::pipe(fds) != 0) return;
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::close(fds[0]);
-      const int null = ::open("/dev/null", O_RDWR);
-      ::dup2(null, 0);
-      ::dup2(null, 1);
-      ::dup2(null, 2);
-      const std::string fd = std::to_string(fds[1]);
-      const std::string auth = dir_.path() + "/server";
-      ::execlp("Xvfb", "Xvfb", "-displayfd", fd.c_str(), "-auth", auth.c_str(), "-screen", "0",
-               "1280x1024x24", "-nolisten", "tcp", static_cast<char*>(nullptr));
-      ::_exit(127);
+    const int base = 200 + static_cast<int>(::getpid() % 600);
+    for (int n = base; n < base + 40 && number_ < 0; ++n) {
+      struct stat st {};
+      const std::string name = std::to_string(n);
+      if (::lstat(("/tmp/.X11-unix/X" + name).c_str(), &st) == 0 ||
+          ::lstat(("/tmp/.X" + name + "-lock").c_str(), &st) == 0) {
+        continue;
+      }
+      start(n);
     }
-    ::close(fds[1]);
-    std::string text;
-    pollfd p{fds[0], POLLIN, 0};
-    char buf[16];
-    while (text.find('\n') == std::string::npos && ::poll(&p, 1, 20000) > 0) {
-      const ssize_t n = ::read(fds[0], buf, sizeof(buf));
-      if (n <= 0) break;
-      text.append(buf, static_cast<std::size_t>(n));
-    }
-    ::close(fds[0]);
-    if (text.find('\n') == std::string::npos) return;
-    number_ = std::stoi(text);
+    if (number_ < 0) return;
     xauthority_ = dir_.path() + "/client";
     run({"xauth", "-q", "-f", xauthority_, "add", ":" + std::to_string(number_), ".", cookie});
     ::chmod(xauthority_.c_str(), 0600);
@@ -134,6 +121,46 @@ class Desktop {
   }
 
  private:
+  // Xvfb on :n; sets number_ once it accepts connections (-displayfd).
+  void start(int n) {
+    int fds[2];
+    if (::pipe(fds) != 0) return;
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::close(fds[0]);
+      const int null = ::open("/dev/null", O_RDWR);
+      ::dup2(null, 0);
+      ::dup2(null, 1);
+      ::dup2(null, 2);
+      const std::string display = ":" + std::to_string(n);
+      const std::string fd = std::to_string(fds[1]);
+      const std::string auth = dir_.path() + "/server";
+      ::execlp("Xvfb", "Xvfb", display.c_str(), "-displayfd", fd.c_str(), "-auth", auth.c_str(),
+               "-screen", "0", "1280x1024x24", "-nolisten", "tcp",
+               // A desktop does not reset between clients (its window manager
+               // stays); Xvfb would, refusing connections while it does.
+               "-noreset", static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    ::close(fds[1]);
+    std::string text;
+    pollfd p{fds[0], POLLIN, 0};
+    char buf[16];
+    while (text.find('\n') == std::string::npos && ::poll(&p, 1, 20000) > 0) {
+      const ssize_t got = ::read(fds[0], buf, sizeof(buf));
+      if (got <= 0) break;
+      text.append(buf, static_cast<std::size_t>(got));
+    }
+    ::close(fds[0]);
+    if (text.find('\n') != std::string::npos) {
+      number_ = n;
+      return;
+    }
+    ::kill(pid_, SIGTERM);  // the display was taken after all
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+
   ScratchDir dir_;
   pid_t pid_ = -1;
   int number_ = -1;

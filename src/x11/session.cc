@@ -156,9 +156,9 @@ Result<Outcome> run_session(const Policy& policy, const std::vector<std::string>
 
   auto log = HelperLog::create();
   if (!log) return std::move(log).error();
-  ServerSetup setup{*xephyr,   *number,        label + " -- " + base_name(argv[0]),
-                    policy.x11, *caller,       *socket_dir,
-                    nested_cookie, host_cookie};
+  const ServerSetup setup{*xephyr,      *number,         label + " -- " + base_name(argv[0]),
+                          policy.x11,   *caller,         *socket_dir,
+                          nested_cookie, host_cookie};
   auto server = start_server(setup, *log, signals.fd());
   if (!server) return std::move(server).error();
 
@@ -179,11 +179,12 @@ Result<Outcome> run_session(const Policy& policy, const std::vector<std::string>
   (void)server->kill();
   wm->wait();
   server->wait();
-  if (auto ok = dir->remove(); !ok) return std::move(ok).error();  // and the sockets with it
   if (server_gone) {
     outcome.message = "the X server's window was closed: the program's sandbox " + label +
                       " was killed";
   }
+  // The directory, and the sockets with it; the program's status still wins.
+  if (auto ok = dir->remove(); !ok && outcome.message.empty()) outcome.message = ok.error().message();
   return outcome;
 }
 

@@ -105,6 +105,30 @@ std::string to_toml(const Policy& policy) {
     value("net-default", policy.net_default == NetVerdict::allow ? "allow" : "deny");
   }
   flag("allow-dns", policy.allow_dns);
+  flag("x11", policy.x11.enabled);
+  if (policy.x11.enabled) {
+    value("window-manager", policy.x11.window_manager);
+    value("window-size", std::to_string(policy.x11.width) + "x" + std::to_string(policy.x11.height));
+    value("dpi", std::to_string(policy.x11.dpi));
+  }
+  if (policy.timeout_seconds != 0) value("timeout", std::to_string(policy.timeout_seconds));
+  flag("wait-all", policy.wait_all);
+  flag("pty", policy.pty == PtyMode::always);
+  flag("no-pty", policy.pty == PtyMode::never);
+  if (policy.limits.memory_bytes) value("memory", std::to_string(*policy.limits.memory_bytes));
+  if (policy.limits.pids) value("pids", std::to_string(*policy.limits.pids));
+  if (policy.limits.cpus) {
+    std::ostringstream cpus;
+    cpus << *policy.limits.cpus;
+    value("cpus", cpus.str());
+  }
+  std::vector<std::string> rlimits;
+  for (const auto& r : policy.limits.rlimits) {
+    rlimits.push_back(r.name + "=" + (r.value == kRlimitUnlimited ? "unlimited" : std::to_string(r.value)));
+  }
+  list("rlimit", rlimits);
+  value("report", policy.report_path);
+  flag("timing", policy.timing);
   value("seccomp", policy.seccomp == SeccompMode::log ? "log" : "enforce");
   flag("allow-ptrace", policy.allow_ptrace);
   flag("best-effort", policy.best_effort);

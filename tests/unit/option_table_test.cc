@@ -142,6 +142,24 @@ TEST_F(OptionTable, InvalidOnTheCommandLineAndInAProfile) {
   }
 }
 
+// --print-profile spells out every option that is set (profile_print.cc).
+TEST_F(OptionTable, EveryOptionIsPrinted) {
+  for (const auto& o : options::all()) {
+    if (samples().count(std::string(o.name)) == 0) continue;
+    Policy policy = profile::empty_policy();
+    for (const auto& need : samples().at(std::string(o.name)).needs) {
+      const auto eq = need.find('=');
+      const auto* other = options::find(need.substr(0, eq));
+      ASSERT_NE(other, nullptr) << need;
+      ASSERT_TRUE(other->apply(policy, eq == std::string::npos ? "" : need.substr(eq + 1)).ok());
+    }
+    ASSERT_TRUE(o.apply(policy, value_of(samples().at(std::string(o.name)).valid)).ok()) << o.name;
+    const std::string printed = profile::to_toml(policy);
+    EXPECT_NE(printed.find("\n" + std::string(o.name) + " = "), std::string::npos)
+        << "--print-profile does not show " << o.name << ":\n" << printed;
+  }
+}
+
 TEST_F(OptionTable, ProfileErrorsNameFileLineAndKey) {
   for (const auto& o : options::all()) {
     const std::string text = "# comment\n" + std::string(o.name) + " = { nested = 1 }\n";

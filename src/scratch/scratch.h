@@ -21,7 +21,8 @@ namespace sandbox::scratch {
 
 // -H DIR and -T DIR: each must be an existing directory the caller owns
 // (not a symlink); it is bound read-write at `home` or /tmp. Appends the
-// grants (host path, read_write, target in the view).
+// grants (host path, read_write, target in the view). An --exec grant
+// beneath DIR is also bound, executable, at its place in the scratch.
 Result<void> add_scratch_grants(const Policy& policy, const std::string& home,
                                 std::vector<PathGrant>& grants);
 

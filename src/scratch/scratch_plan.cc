@@ -77,17 +77,32 @@ Result<Include> plan_include(const Policy& policy, const std::string& file, cons
 
 }  // namespace
 
+// The scratch is bound noexec; an --exec grant beneath it is bound again,
+// executable, where the scratch shows it (DIR/bin/tool at $HOME/bin/tool).
+void add_exec_grants_inside(const std::string& dir, const std::string& target,
+                            std::vector<PathGrant>& grants) {
+  const std::size_t count = grants.size();
+  for (std::size_t i = 0; i < count; ++i) {
+    const PathGrant& grant = grants[i];
+    if (grant.access == Access::execute && grant.target.empty() && is_beneath(grant.path, dir)) {
+      grants.push_back({grant.path, Access::execute, target + grant.path.substr(dir.size())});
+    }
+  }
+}
+
 Result<void> add_scratch_grants(const Policy& policy, const std::string& home,
                                 std::vector<PathGrant>& grants) {
   if (!policy.homedir.empty()) {
     if (home.size() <= 1) return Error("-H: the caller has no $HOME to replace");
     auto dir = owned_directory("-H", policy.homedir);
     if (!dir) return std::move(dir).error();
+    add_exec_grants_inside(*dir, home, grants);
     grants.push_back({*dir, Access::read_write, home});
   }
   if (!policy.tmpdir.empty()) {
     auto dir = owned_directory("-T", policy.tmpdir);
     if (!dir) return std::move(dir).error();
+    add_exec_grants_inside(*dir, "/tmp", grants);
     grants.push_back({*dir, Access::read_write, "/tmp"});
   }
   return success();

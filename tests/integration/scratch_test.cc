@@ -137,3 +137,14 @@ TEST(Scratch, WithoutShredTheFilesStay) {
   const auto refused = run(sandbox({"-s", "true"}));
   EXPECT_EQ(refused.status, 125);  // -s needs -H or -T
 }
+
+TEST(Scratch, ExecMakesOnePathInTheScratchExecutable) {
+  TempDir dir;
+  const std::string home = dir.mkdir("home", 0700);
+  dir.mkdir("home/bin", 0700);
+  const std::string tool = dir.write("home/bin/tool", "#!/bin/sh\necho tool ran\n", 0700);
+  dir.write("home/bin/other", "#!/bin/sh\necho other ran\n", 0700);
+  const auto r = run(sandbox({"-H", home, "--exec", tool, "sh", "-c", "$HOME/bin/tool; $HOME/bin/other"}));
+  EXPECT_EQ(r.out, "tool ran\n") << r.err;
+  EXPECT_NE(r.err.find("Permission denied"), std::string::npos) << r.err;  // the other file stays W^X
+}

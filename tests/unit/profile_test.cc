@@ -57,6 +57,11 @@ TEST(Profile, ShippedProfilesHaveTheirTypes) {
   for (const auto& [name, type] : types) EXPECT_EQ(shipped_policy(name).type, type) << name;
 }
 
+TEST(Profile, XRunsOnANestedXServer) {
+  EXPECT_TRUE(shipped_policy("x").x11.enabled);
+  EXPECT_FALSE(shipped_policy("default").x11.enabled);
+}
+
 TEST(Profile, MinHasNoEtcAndNoNetwork) {
   const Policy min = shipped_policy("min");
   EXPECT_FALSE(min.bind_etc);

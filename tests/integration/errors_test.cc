@@ -13,6 +13,7 @@ namespace {
 
 // One line on stderr starting with "sandbox: ", nothing on stdout.
 void expect_one_line(const RunResult& r) {
+  ASSERT_FALSE(r.err.empty()) << r.out;
   EXPECT_EQ(r.err.rfind("sandbox: ", 0), 0U) << r.err;
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   EXPECT_EQ(r.err.back(), '\n');

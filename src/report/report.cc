@@ -154,7 +154,7 @@ std::string render(const RunRecord& record) {
 }
 
 Result<void> check_destination(const std::string& path) {
-  if (path == "-") return success();
+  if (path.empty() || path == "-") return success();  // no --report, or stderr
   const auto slash = path.rfind('/');
   const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
   if (::access(dir.c_str(), W_OK | X_OK) != 0) {

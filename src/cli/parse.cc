@@ -142,7 +142,14 @@ Result<Invocation> parse(int argc, char** argv) {
     if (auto ok = o.apply(inv.policy, given_values[i]); !ok) return std::move(ok).error();
   }
   inv.command = app.remaining();
-  if (!inv.command.empty() && inv.command.front() == "--") inv.command.erase(inv.command.begin());
+  if (!inv.command.empty() && inv.command.front() == "--") {
+    inv.command.erase(inv.command.begin());
+  } else if (!inv.command.empty() && inv.command.front().size() > 1 &&
+             inv.command.front()[0] == '-') {
+    // CLI11 hands an unknown option over as the command: refuse it as ours.
+    return Error("unknown option " + inv.command.front())
+        .with_hint("see sandbox --help; a command starting with - goes after --");
+  }
   if (!print_profile.empty()) {
     if (!inv.command.empty()) return Error("--print-profile takes no command");
     inv.action = Invocation::Action::help;

@@ -123,3 +123,17 @@ TEST(Errors, NoCommandShowsTheUsage) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Errors, AnUnknownOptionIsOursNotACommand) {
+  const auto r = run(sandbox({"--bogus", "true"}));
+  EXPECT_EQ(r.status, 125);
+  expect_one_line(r);
+  EXPECT_NE(r.err.find("unknown option --bogus"), std::string::npos) << r.err;
+  // After --, a word starting with - is the command's, looked up as usual.
+  const auto after = run(sandbox({"--", "--bogus"}));
+  EXPECT_EQ(after.status, 127) << after.err;
+}
+
+}  // namespace

@@ -73,7 +73,10 @@ TEST(Profile, MinHasNoEtcAndNoNetwork) {
 TEST(Profile, NetworkedProfilesOpenTheNetworkAndCertificates) {
   const Policy web = shipped_policy("web");
   EXPECT_EQ(web.net, NetMode::filtered);
-  EXPECT_EQ(shipped_policy("net").net, NetMode::host);
+  const Policy net = shipped_policy("net");
+  EXPECT_EQ(net.net, NetMode::filtered);
+  EXPECT_EQ(net.net_default, NetVerdict::allow);
+  EXPECT_TRUE(net.allow_dns);
   const auto has = [](const Policy& p, const std::string& e) {
     return std::find(p.etc_readable.begin(), p.etc_readable.end(), e) != p.etc_readable.end();
   };

@@ -12,6 +12,7 @@ cp build/sandbox "$stage/"
 [ -f build/tests/integration_tests ] && cp build/tests/integration_tests "$stage/"
 [ -d build/probes ] && cp -r build/probes/. "$stage/probes/"
 [ -d profiles ] && cp -r profiles "$stage/" 2>/dev/null || true
+cp tests/net/lab.sh "$stage/net-lab.sh"
 chmod -R a+rX "$stage"
 chmod 755 "$stage"
 echo "$stage"

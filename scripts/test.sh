@@ -17,13 +17,14 @@ suite() {  # suite NAME COMMAND...
   else failed=$((failed+1)); echo "=== $name: FAILED"; fi
 }
 
-export SANDBOX_BIN="$stage/sandbox" SANDBOX_PROBE_DIR="$stage/probes"
+export SANDBOX_BIN="$stage/sandbox" SANDBOX_PROBE_DIR="$stage/probes" SANDBOX_NET_LAB="$stage/net-lab.sh"
 suite "unit and integration tests (as $(id -un))" \
   ctest --test-dir build --output-on-failure --timeout 120 -j2
 if [ "$(id -u)" -eq 0 ]; then
   suite "integration tests (as uid 65534)" \
     setpriv --reuid=65534 --regid=65534 --clear-groups -- \
     env HOME=/nonexistent "SANDBOX_BIN=$SANDBOX_BIN" "SANDBOX_PROBE_DIR=$SANDBOX_PROBE_DIR" \
+    "SANDBOX_NET_LAB=$SANDBOX_NET_LAB" \
     "$stage/integration_tests" --gtest_brief=1
 fi
 acceptance="$root/../shared/acceptance/seed-transcript.sh"

@@ -1,5 +1,6 @@
 // sandbox: the command, a thin client of the library.
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -19,6 +20,13 @@ void ensure_standard_fds() {
   for (int fd = 0; fd < 3; ++fd) {
     if (::fcntl(fd, F_GETFD) < 0) ::open("/dev/null", O_RDWR);
   }
+}
+
+void hold_forwarded_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH}) sigaddset(&set, sig);
+  ::sigprocmask(SIG_BLOCK, &set, nullptr);
 }
 
 int fail(const sandbox::Error& error) {
@@ -57,6 +65,9 @@ int main(int argc, char** argv) {
   if (auto ok = sandbox::report::check_destination(policy.report_path); !ok) return fail(ok.error());
 
   if (policy.x11.enabled) return sandbox::cli::run_x11(policy, invocation->command);  // -X
+  // Signals that arrive while the sandbox starts stay pending until wait()
+  // forwards them, instead of killing us before we can clean up.
+  hold_forwarded_signals();
   auto child = sandbox::spawn(policy, invocation->command);
   if (!child) return failed(child.error());
   record.label = child->label();

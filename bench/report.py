@@ -268,10 +268,12 @@ CI does not run benchmarks, and no test asserts a time: these figures are measur
 
 ## Where a launch spends its time: `sandbox --timing true`, median of {timing_runs} launches
 
-Supervisor lines are consecutive intervals from `spawn()`; child lines are intervals from the
-moment just before `clone3`, so the first init line holds the namespace creation; the last
-command line runs from the seccomp step to the supervisor seeing init exit (exec of the
-payload, its run, its exit, init's exit and the namespaces' teardown).
+Wall time per step (so a step that waited for a CPU looks long). Supervisor lines are
+consecutive intervals from `spawn()`; init and command lines run from the previous stamp of the
+same process (init's first from just before `clone3`, so it holds the namespace creation; the
+command's first from init's vfork); init's own seccomp filter is loaded while the command
+already runs. The `after` line runs from the last stamp to the supervisor seeing init exit
+(exec of the payload, its run and exit, init's exit and the namespaces' teardown).
 
 {timing_table}
 

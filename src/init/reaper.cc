@@ -5,6 +5,7 @@
 
 #include <cerrno>
 
+#include "init/subreaper.h"
 #include "launch/step.h"
 
 namespace sandbox::init {
@@ -27,7 +28,7 @@ void fill_signal_set(sigset_t* set) noexcept {
   for (int sig : kForwarded) sigaddset(set, sig);
 }
 
-void reap(pid_t command, bool wait_all, int report_fd) noexcept {
+void reap(pid_t command, bool wait_all, int report_fd, int children_fd) noexcept {
   sigset_t set;
   fill_signal_set(&set);
   int command_status = 0;
@@ -37,12 +38,16 @@ void reap(pid_t command, bool wait_all, int report_fd) noexcept {
     const int sig = ::sigwaitinfo(&set, &info);
     if (sig < 0) continue;
     if (sig == terminate_tree_signal()) {
-      ::kill(-1, SIGTERM);  // every process but us; nested Landlock domains allow it
+      signal_tree(children_fd, SIGTERM);  // every process but us; nested Landlock domains allow it
       continue;
     }
     if (sig != SIGCHLD) {
       // The command first; once it is gone (--wait-all), everyone left.
-      ::kill(command_done ? -1 : command, sig);
+      if (command_done) {
+        signal_tree(children_fd, sig);
+      } else {
+        ::kill(command, sig);
+      }
       continue;
     }
     bool none_left = false;
@@ -61,6 +66,7 @@ void reap(pid_t command, bool wait_all, int report_fd) noexcept {
     }
     if (command_done && (!wait_all || none_left)) break;
   }
+  if (children_fd >= 0) kill_tree(children_fd);  // no pid namespace kills them for us
   launch::Report report;
   report.kind = launch::Report::Kind::exited;
   report.wait_status = command_status;

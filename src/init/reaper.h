@@ -18,6 +18,9 @@ void fill_signal_set(sigset_t* set) noexcept;
 
 // Never returns: reports the command's wait status on report_fd and exits.
 // With wait_all, waits until the last process in the sandbox is gone.
-[[noreturn]] void reap(pid_t command, bool wait_all, int report_fd) noexcept;
+// children_fd >= 0: init is a subreaper without a pid namespace
+// (init/subreaper.h): the tree is signalled through it, and killed before
+// init exits.
+[[noreturn]] void reap(pid_t command, bool wait_all, int report_fd, int children_fd = -1) noexcept;
 
 }  // namespace sandbox::init

@@ -213,6 +213,12 @@ int command_main(void* arg) {
 
 }  // namespace
 
+pid_t start_command(const LaunchPlan& plan, int report_fd) noexcept {
+  const Reporter r(report_fd, plan.step_clock);
+  CommandStart start{&plan, &r, -1};
+  return start_vforked(command_main, &start);  // returns once it exec'd or exited: r outlives its use
+}
+
 void run_init(const LaunchPlan& plan, int report_fd) noexcept {
   const Reporter r(report_fd, plan.step_clock);
   std::size_t op = 0;

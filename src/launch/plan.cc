@@ -149,7 +149,7 @@ std::string find_on_host(const std::string& command) {
 }
 
 Result<LaunchPlan> make_plan(const Policy& requested, const std::vector<std::string>& requested_argv,
-                             const std::string& label, Timing* timing) {
+                             const std::string& label, Timing* timing, bool without_namespaces) {
   if (requested_argv.empty()) return Error("no command given");
   auto narrowed = narrow_for_static_only(requested, requested_argv);  // --static-only: the command alone
   if (!narrowed) return std::move(narrowed).error();
@@ -234,7 +234,13 @@ Result<LaunchPlan> make_plan(const Policy& requested, const std::vector<std::str
     if (!policy.best_effort) return std::move(abi).error().wrap("cannot confine files");
     plan.skipped.push_back("Landlock (" + abi.error().message() + ")");
   } else {
-    auto ruleset = landlock::Ruleset::create(*abi, !policy.allow_tcp.empty());  // --net=host --allow-tcp
+    bool no_network = without_namespaces && policy.net != NetMode::host;
+    if (no_network && *abi < 4) {                        // only under --best-effort
+      plan.skipped.push_back("TCP confinement (Landlock ABI " + std::to_string(*abi) +
+                             " < 4): TCP reaches the host's network");
+      no_network = false;
+    }
+    auto ruleset = landlock::Ruleset::create(*abi, !policy.allow_tcp.empty() || no_network);  // --allow-tcp
     if (!ruleset) return std::move(ruleset).error();
     if (auto ok = net::allow_tcp_ports(*ruleset, policy); !ok) return std::move(ok).error();
     if (auto ok = add_landlock_rules(*ruleset, policy, grants); !ok) return std::move(ok).error();
@@ -246,7 +252,7 @@ Result<LaunchPlan> make_plan(const Policy& requested, const std::vector<std::str
   filter_options.allow_ptrace = policy.allow_ptrace;
   filter_options.static_only = policy.static_only;
   filter_options.log_only = policy.seccomp == SeccompMode::log;
-  filter_options.deny_inet_udp_raw = policy.net == NetMode::host && !policy.allow_udp;
+  filter_options.deny_inet_udp_raw = (policy.net == NetMode::host || without_namespaces) && !policy.allow_udp;
   auto filter = seccomp::prebuilt(filter_options);       // compiled at build time
   if (!filter) return std::move(filter).error().wrap("cannot compile the seccomp filter");
   plan.filter = std::move(*filter);

@@ -74,8 +74,12 @@ struct LaunchPlan {
 
 // Plans a run of argv under policy, labelled `label` ("sandbox_t:s0:c1,c2").
 // With --timing, `timing` receives a mark per planning phase.
+// without_namespaces (--best-effort, no user namespaces): no network
+// namespace either, so Landlock handles TCP (no port granted) and seccomp
+// denies UDP and raw sockets, unless --net=host asked for the host's.
 Result<LaunchPlan> make_plan(const Policy& policy, const std::vector<std::string>& argv,
-                             const std::string& label, Timing* timing = nullptr);
+                             const std::string& label, Timing* timing = nullptr,
+                             bool without_namespaces = false);
 
 // The caller's PATH search on the host, for hints: "" when not found.
 std::string find_on_host(const std::string& command);

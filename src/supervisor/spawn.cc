@@ -11,6 +11,7 @@
 #include "net/attach.h"
 #include "limits/resources.h"
 #include "supervisor/child_state.h"
+#include "supervisor/degraded.h"
 #include "util/sys.h"
 
 namespace sandbox {
@@ -77,18 +78,19 @@ Result<Child> spawn(const Policy& policy, const std::vector<std::string>& argv) 
   }
   const auto started = std::chrono::steady_clock::now();
   if (timing) timing->mark_clone_start();
-  const pid_t pid = sys::clone3(args);                            // all namespaces at once
-  if (pid < 0) {
-    Error error = Error::from_errno("cannot create the sandbox's namespaces (clone3)");
-    if (error.errno_value() == EPERM || error.errno_value() == ENOSPC) {
-      error.with_hint("unprivileged user namespaces may be disabled: check "
-                      "user.max_user_namespaces and kernel.unprivileged_userns_clone");
-    }
-    return error;
+  pid_t pid = sys::clone3(args);                                  // all namespaces at once
+  const bool namespaces = pid >= 0;
+  if (!namespaces) {                                              // refused unless --best-effort
+    auto degraded = supervisor::plan_without_namespaces(policy, argv, label, errno, *plan);
+    if (!degraded) return std::move(degraded).error();
+    args.flags = CLONE_PIDFD | (args.flags & sys::kCloneIntoCgroup);
+    pid = sys::clone3(args);
+    if (pid < 0) return Error::from_errno("cannot start the sandbox without namespaces (clone3)");
   }
   if (pid == 0) {
     report_read.reset();
     network_channel.reset();
+    if (!namespaces) launch::run_without_namespaces(*plan, report_write.get());  // never returns
     launch::run_init(*plan, report_write.get());                  // never returns
   }
   report_write.reset();                                           // EOF once every child copy is gone

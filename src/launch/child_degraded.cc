@@ -1,0 +1,91 @@
+// The child side without namespaces (--best-effort on a host without user
+// namespaces): no id maps, hostname, view, pivot_root or loopback. Init is
+// a child subreaper that forks the command (the same run_command as in a
+// sandbox) and, when the command exits, kills what is left of its tree.
+// Async-signal-safe: no allocation, every failure reported as (step, errno).
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "caps/capabilities.h"
+#include "cgroup/leaf.h"
+#include "init/confine.h"
+#include "init/reaper.h"
+#include "init/subreaper.h"
+#include "landlock/ruleset.h"
+#include "launch/child.h"
+#include "launch/step.h"
+#include "launch/timing.h"
+#include "launch/vfork.h"
+#include "sandbox/outcome.h"
+
+namespace sandbox::launch {
+namespace {
+
+void check(int report_fd, StepClock* clock, Step step, int err) {
+  stamp(clock, step);  // --timing only
+  if (err == 0) return;
+  Report report;
+  report.step = step;
+  report.errno_value = err;
+  [[maybe_unused]] const ssize_t n = ::write(report_fd, &report, sizeof(report));
+  ::_exit(kExitFailure);
+}
+
+int supervisor_alive(const LaunchPlan& plan) {
+  pollfd p{plan.supervisor_pidfd.get(), POLLIN, 0};
+  return ::poll(&p, 1, 0) == 0 ? 0 : ESRCH;
+}
+
+int enter_working_directory(const LaunchPlan& plan) {
+  if (::chdir(plan.cwd.c_str()) == 0) return 0;
+  if (::chdir(plan.home.c_str()) == 0) return 0;
+  return ::chdir("/") == 0 ? 0 : errno;
+}
+
+// Without CAP_SETPCAP (an unprivileged caller on the host) the bounding set
+// cannot be dropped; no_new_privs keeps file capabilities from being gained,
+// and the ambient and permitted sets are still cleared.
+int drop_capabilities() {
+  const int err = caps::drop_all();
+  if (err != EPERM) return err;
+  if (::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL) return errno;
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2] = {};
+  return ::syscall(SYS_capset, &header, data) == 0 ? 0 : errno;
+}
+
+int block_signals() {
+  sigset_t set;
+  init::fill_signal_set(&set);
+  return ::sigprocmask(SIG_BLOCK, &set, nullptr) == 0 ? 0 : errno;
+}
+
+}  // namespace
+
+void run_without_namespaces(const LaunchPlan& plan, int report_fd) noexcept {
+  StepClock* clock = plan.step_clock;
+  int children = -1;
+  check(report_fd, clock, Step::death_signal, ::prctl(PR_SET_PDEATHSIG, SIGKILL) == 0 ? 0 : errno);
+  check(report_fd, clock, Step::supervisor_alive, supervisor_alive(plan));  // it may have died before the line above
+  check(report_fd, clock, Step::cgroup_join, cgroup::join_groups(plan.cgroup_join));
+  check(report_fd, clock, Step::subreaper, init::become_subreaper(&children));  // orphans come to us, not the host's init
+  check(report_fd, clock, Step::working_directory, enter_working_directory(plan));
+  check(report_fd, clock, Step::init_confinement, init::make_undumpable());
+  check(report_fd, clock, Step::drop_capabilities, drop_capabilities());
+  check(report_fd, clock, Step::no_new_privs, caps::set_no_new_privs());
+  if (plan.ruleset) check(report_fd, clock, Step::landlock, landlock::restrict_self(plan.ruleset->fd()));
+  check(report_fd, clock, Step::fork_command, block_signals());      // before fork: no SIGCHLD is lost
+  const pid_t command = start_command(plan, report_fd);
+  if (command < 0) check(report_fd, clock, Step::fork_command, errno);
+  if (plan.init_filter) check(report_fd, clock, Step::init_filter, seccomp::install(*plan.init_filter));
+  init::reap(command, plan.wait_all, report_fd, children);         // kills the tree before it exits
+}
+
+}  // namespace sandbox::launch

@@ -32,6 +32,8 @@ struct PathGrant {
 };
 
 enum class NetMode { none, host, filtered };
+// "none", "host", "filtered": the value of --net and of the profile key.
+const char* net_mode_name(NetMode mode);
 // The verdict of a --allow-net / --deny-net rule and of --net-default.
 enum class NetVerdict { allow, deny };
 

@@ -24,15 +24,6 @@ std::vector<std::string> grants_of(const Policy& policy, Access access) {
   return paths;
 }
 
-const char* net_name(NetMode mode) {
-  switch (mode) {
-    case NetMode::none: return "none";
-    case NetMode::host: return "host";
-    case NetMode::filtered: return "filtered";
-  }
-  return "none";
-}
-
 }  // namespace
 
 std::string to_toml(const Policy& policy) {
@@ -82,7 +73,7 @@ std::string to_toml(const Policy& policy) {
   list("setenv", policy.setenv);
   list("keep-env", policy.keep_env);
   value("level", policy.label);
-  value("net", net_name(policy.net));
+  value("net", net_mode_name(policy.net));
   list("allow-tcp", policy.allow_tcp);
   flag("allow-udp", policy.allow_udp);
   // Rules keep their order as long as each verdict forms one run.

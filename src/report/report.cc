@@ -30,15 +30,6 @@ const char* kind_name(Outcome::Kind kind) {
   return "setup_failed";
 }
 
-const char* network_name(NetMode mode) {
-  switch (mode) {
-    case NetMode::none: return "none";
-    case NetMode::host: return "host";
-    case NetMode::filtered: return "filtered";
-  }
-  return "none";
-}
-
 // "2026-11-23T12:34:56.789Z"
 std::string iso8601(std::chrono::system_clock::time_point t) {
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
@@ -105,7 +96,7 @@ std::string render(const RunRecord& record) {
   j["label"] = record.label.empty() ? json(nullptr) : json(record.label);
   j["profile"] = record.profile;
   j["command"] = record.command;
-  j["network"] = network_name(record.network);
+  j["network"] = net_mode_name(record.network);
   j["start_time"] = iso8601(record.start);
   const Outcome::Usage usage = record.outcome ? record.outcome->usage : Outcome::Usage{};
   j["wall_seconds"] = record.outcome ? usage.wall_seconds

@@ -46,13 +46,6 @@ std::vector<std::string> groups_of(pid_t supervisor) {
   return found;
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // Starts the sandbox binary in the background; its stdio goes to /dev/null.
 pid_t start(const std::vector<std::string>& args) {
   const auto argv = sandbox(args);
@@ -79,10 +72,10 @@ std::vector<std::string> wait_for_groups(pid_t supervisor, std::size_t count) {
 
 // Whether the group holds a process named "sleep".
 bool runs_sleep(const std::string& group) {
-  std::istringstream procs(slurp(group + "/cgroup.procs"));
+  std::istringstream procs(read_file(group + "/cgroup.procs"));
   std::string pid;
   while (std::getline(procs, pid)) {
-    if (slurp("/proc/" + pid + "/comm") == "sleep\n") return true;
+    if (read_file("/proc/" + pid + "/comm") == "sleep\n") return true;
   }
   return false;
 }
@@ -104,12 +97,12 @@ TEST(Cgroup, LeafHoldsTheSandboxAndIsRemovedAtTheEnd) {
     // fork); once sleep runs, the supervisor is surely in its event loop,
     // where it forwards SIGTERM instead of dying of it.
     for (int i = 0; i < 500 && !runs_sleep(g); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    const std::string procs = slurp(g + "/cgroup.procs");
+    const std::string procs = read_file(g + "/cgroup.procs");
     EXPECT_TRUE(runs_sleep(g)) << g << ": " << procs;
     EXPECT_GE(std::count(procs.begin(), procs.end(), '\n'), 2) << g << ": " << procs;
   }
   ASSERT_EQ(groups[0].rfind(kParents[0], 0), 0U) << groups[0];  // the v2 leaf comes first
-  EXPECT_NE(slurp(groups[0] + "/cgroup.events").find("populated 1"), std::string::npos);
+  EXPECT_NE(read_file(groups[0] + "/cgroup.events").find("populated 1"), std::string::npos);
   ::kill(supervisor, SIGTERM);  // forwarded: sleep ends, the sandbox ends
   int status = 0;
   ::waitpid(supervisor, &status, 0);

@@ -16,13 +16,6 @@ using namespace testing_support;
 
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 class Report : public ::testing::Test {
  protected:
   TempDir dir_{true};
@@ -35,7 +28,7 @@ class Report : public ::testing::Test {
     args.insert(args.begin(), {"--report", path_});
     const auto r = run(sandbox(args));
     EXPECT_EQ(r.status, expected_status) << r.err;
-    const std::string text = slurp(path_);
+    const std::string text = read_file(path_);
     EXPECT_FALSE(text.empty()) << "no report written; stderr: " << r.err;
     const auto check = run({"/usr/bin/python3", "-c",
                             "import json, sys, jsonschema\n"

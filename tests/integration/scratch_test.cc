@@ -13,13 +13,6 @@ using namespace testing_support;
 
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 bool exists(const std::string& path) {
   struct stat st {};
   return ::lstat(path.c_str(), &st) == 0;
@@ -42,7 +35,7 @@ TEST(Scratch, HomedirKeepsWhatTheProgramWrote) {
   const auto r = run(sandbox({"-H", home, "sh", "-c", "echo kept > $HOME/note && cat $HOME/note"}));
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out, "kept\n");
-  EXPECT_EQ(slurp(home + "/note"), "kept\n");
+  EXPECT_EQ(read_file(home + "/note"), "kept\n");
 }
 
 TEST(Scratch, TmpdirIsTheProgramsTmpAndNotExecutable) {
@@ -51,7 +44,7 @@ TEST(Scratch, TmpdirIsTheProgramsTmpAndNotExecutable) {
   const auto r = run(sandbox({"-T", tmp, "sh", "-c", "echo x > /tmp/y; cp /bin/true /tmp/t && /tmp/t"}));
   EXPECT_NE(r.status, 0);
   EXPECT_NE(r.err.find("Permission denied"), std::string::npos) << r.err;
-  EXPECT_EQ(slurp(tmp + "/y"), "x\n");
+  EXPECT_EQ(read_file(tmp + "/y"), "x\n");
 }
 
 TEST(Scratch, ADirectoryTheCallerDoesNotOwnIsRefused) {
@@ -120,7 +113,7 @@ TEST(Scratch, ShredOverwritesBeforeRemoving) {
   EXPECT_FALSE(exists(secret));
   EXPECT_FALSE(exists(tmp + "/new"));
   EXPECT_FALSE(exists(tmp + "/d"));
-  EXPECT_EQ(slurp(kept), "mine\n");  // what the program did not write stays
+  EXPECT_EQ(read_file(kept), "mine\n");  // what the program did not write stays
   char buf[64] = {};
   const ssize_t n = ::pread(fd, buf, sizeof(buf), 0);
   ::close(fd);
@@ -133,7 +126,7 @@ TEST(Scratch, WithoutShredTheFilesStay) {
   const std::string tmp = dir.mkdir("tmp", 0700);
   const auto r = run(sandbox({"-T", tmp, "sh", "-c", "printf DATA > /tmp/f"}));
   EXPECT_EQ(r.status, 0) << r.err;
-  EXPECT_EQ(slurp(tmp + "/f"), "DATA");
+  EXPECT_EQ(read_file(tmp + "/f"), "DATA");
   const auto refused = run(sandbox({"-s", "true"}));
   EXPECT_EQ(refused.status, 125);  // -s needs -H or -T
 }

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
+#include <sstream>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -47,6 +49,13 @@ std::string probe(const std::string& name) {
   const char* env = std::getenv("SANDBOX_PROBE_DIR");
   return std::string(env != nullptr && *env != '\0' ? env : PROBE_DIR) + "/" + name;
 }
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 bool is_root() { return ::geteuid() == 0; }
 
 std::vector<std::string> sandbox(std::vector<std::string> args) {

@@ -29,6 +29,9 @@ std::string probe(const std::string& name);
 // argv of the sandbox binary followed by args.
 std::vector<std::string> sandbox(std::vector<std::string> args);
 
+// The whole content of a file ("" when it cannot be read).
+std::string read_file(const std::string& path);
+
 // Whether the tests run as root.
 bool is_root();
 

@@ -20,6 +20,7 @@
 #include "init/reaper.h"
 #include "landlock/ruleset.h"
 #include "limits/rlimits.h"
+#include "launch/child_steps.h"
 #include "launch/step.h"
 #include "launch/timing.h"
 #include "launch/vfork.h"
@@ -73,13 +74,6 @@ int write_id_maps(const LaunchPlan& plan) {
   return write_file("/proc/self/gid_map", plan.gid_map);
 }
 
-// PR_SET_PDEATHSIG is lost if the supervisor died before it was set;
-// getppid() is 0 in a new pid namespace, so ask the supervisor's pidfd.
-int supervisor_alive(const LaunchPlan& plan) {
-  pollfd p{plan.supervisor_pidfd.get(), POLLIN, 0};
-  return ::poll(&p, 1, 0) == 0 ? 0 : ESRCH;
-}
-
 int set_hostname() { return ::sethostname("sandbox", 7) == 0 ? 0 : errno; }
 
 int make_mounts_private() {
@@ -119,19 +113,6 @@ int add_view_rules(const LaunchPlan& plan, std::uint32_t* index) {
     if (err != 0) return err;
   }
   return 0;
-}
-
-// The caller's working directory when the view has it, else $HOME, else /.
-int enter_working_directory(const LaunchPlan& plan) {
-  if (::chdir(plan.cwd.c_str()) == 0) return 0;
-  if (::chdir(plan.home.c_str()) == 0) return 0;
-  return ::chdir("/") == 0 ? 0 : errno;
-}
-
-int block_signals() {
-  sigset_t set;
-  init::fill_signal_set(&set);
-  return ::sigprocmask(SIG_BLOCK, &set, nullptr) == 0 ? 0 : errno;
 }
 
 int restore_signals() {

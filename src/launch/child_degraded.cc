@@ -20,6 +20,7 @@
 #include "init/subreaper.h"
 #include "landlock/ruleset.h"
 #include "launch/child.h"
+#include "launch/child_steps.h"
 #include "launch/step.h"
 #include "launch/timing.h"
 #include "launch/vfork.h"
@@ -38,17 +39,6 @@ void check(int report_fd, StepClock* clock, Step step, int err) {
   ::_exit(kExitFailure);
 }
 
-int supervisor_alive(const LaunchPlan& plan) {
-  pollfd p{plan.supervisor_pidfd.get(), POLLIN, 0};
-  return ::poll(&p, 1, 0) == 0 ? 0 : ESRCH;
-}
-
-int enter_working_directory(const LaunchPlan& plan) {
-  if (::chdir(plan.cwd.c_str()) == 0) return 0;
-  if (::chdir(plan.home.c_str()) == 0) return 0;
-  return ::chdir("/") == 0 ? 0 : errno;
-}
-
 // Without CAP_SETPCAP (an unprivileged caller on the host) the bounding set
 // cannot be dropped; no_new_privs keeps file capabilities from being gained,
 // and the ambient and permitted sets are still cleared.
@@ -59,12 +49,6 @@ int drop_capabilities() {
   __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
   __user_cap_data_struct data[2] = {};
   return ::syscall(SYS_capset, &header, data) == 0 ? 0 : errno;
-}
-
-int block_signals() {
-  sigset_t set;
-  init::fill_signal_set(&set);
-  return ::sigprocmask(SIG_BLOCK, &set, nullptr) == 0 ? 0 : errno;
 }
 
 }  // namespace

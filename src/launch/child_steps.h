@@ -1,0 +1,19 @@
+// Child-side steps shared by init with namespaces (child.cc) and without
+// them (child_degraded.cc). Async-signal-safe; each returns 0 or an errno.
+#pragma once
+
+#include "launch/plan.h"
+
+namespace sandbox::launch {
+
+// PR_SET_PDEATHSIG is lost if the supervisor died before it was set;
+// getppid() is 0 in a new pid namespace, so ask the supervisor's pidfd.
+int supervisor_alive(const LaunchPlan& plan);
+
+// The caller's working directory when the view has it, else $HOME, else /.
+int enter_working_directory(const LaunchPlan& plan);
+
+// Blocks the signals init forwards, and SIGCHLD: none is lost before reap().
+int block_signals();
+
+}  // namespace sandbox::launch

@@ -47,6 +47,10 @@ class Child {
   std::unique_ptr<State> state_;
 };
 
+// Blocks the signals Child::wait() forwards, so that one arriving while
+// spawn() starts the sandbox stays pending until wait() forwards it.
+void hold_forwarded_signals();
+
 // Starts argv under the policy. The policy must have been validated.
 Result<Child> spawn(const Policy& policy, const std::vector<std::string>& argv);
 

@@ -1,6 +1,5 @@
 // sandbox: the command, a thin client of the library.
 #include <fcntl.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -20,13 +19,6 @@ void ensure_standard_fds() {
   for (int fd = 0; fd < 3; ++fd) {
     if (::fcntl(fd, F_GETFD) < 0) ::open("/dev/null", O_RDWR);
   }
-}
-
-void hold_forwarded_signals() {
-  sigset_t set;
-  sigemptyset(&set);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH}) sigaddset(&set, sig);
-  ::sigprocmask(SIG_BLOCK, &set, nullptr);
 }
 
 int fail(const sandbox::Error& error) {
@@ -67,7 +59,7 @@ int main(int argc, char** argv) {
   if (policy.x11.enabled) return sandbox::cli::run_x11(policy, invocation->command);  // -X
   // Signals that arrive while the sandbox starts stay pending until wait()
   // forwards them, instead of killing us before we can clean up.
-  hold_forwarded_signals();
+  sandbox::hold_forwarded_signals();
   auto child = sandbox::spawn(policy, invocation->command);
   if (!child) return failed(child.error());
   record.label = child->label();

@@ -11,7 +11,6 @@
 namespace sandbox::init {
 namespace {
 
-constexpr int kForwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
 
 int exit_code(int wait_status) {
   if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
@@ -25,7 +24,7 @@ void fill_signal_set(sigset_t* set) noexcept {
   sigemptyset(set);
   sigaddset(set, SIGCHLD);
   sigaddset(set, terminate_tree_signal());
-  for (int sig : kForwarded) sigaddset(set, sig);
+  for (int sig : kForwardedSignals) sigaddset(set, sig);
 }
 
 void reap(pid_t command, bool wait_all, int report_fd, int children_fd) noexcept {

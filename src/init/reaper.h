@@ -12,6 +12,11 @@ namespace sandbox::init {
 // (--timeout): init sends SIGTERM to every process in the sandbox.
 inline int terminate_tree_signal() noexcept { return SIGRTMIN + 2; }
 
+// The signals forwarded to the command: by the supervisor to init, by init
+// to the command.
+inline constexpr int kForwardedSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+                                            SIGUSR1, SIGUSR2, SIGWINCH};
+
 // The signals init forwards, plus SIGCHLD and terminate_tree_signal(). Blocked in init before the fork
 // and unblocked in the command before exec.
 void fill_signal_set(sigset_t* set) noexcept;

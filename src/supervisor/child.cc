@@ -7,6 +7,7 @@
 
 #include <cerrno>
 
+#include "init/reaper.h"
 #include "supervisor/child_state.h"
 #include "supervisor/control.h"
 #include "util/sys.h"
@@ -14,7 +15,6 @@
 namespace sandbox {
 namespace {
 
-constexpr int kForwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
 constexpr idtype_t kPidfd = static_cast<idtype_t>(3);  // P_PIDFD
 
 // Blocks the forwarded signals for the duration of wait() and reads them
@@ -24,7 +24,7 @@ class ForwardedSignals {
   ForwardedSignals() {
     sigset_t set;
     sigemptyset(&set);
-    for (int sig : kForwarded) sigaddset(&set, sig);
+    for (int sig : init::kForwardedSignals) sigaddset(&set, sig);
     ::sigprocmask(SIG_BLOCK, &set, &previous_);
     fd_ = UniqueFd(::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
   }
@@ -53,6 +53,13 @@ bool drain_reports(int fd, std::vector<launch::Report>& reports) {
 }
 
 }  // namespace
+
+void hold_forwarded_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int sig : init::kForwardedSignals) sigaddset(&set, sig);
+  ::sigprocmask(SIG_BLOCK, &set, nullptr);
+}
 
 Child::Child(std::unique_ptr<State> state) : state_(std::move(state)) {}
 Child::Child(Child&&) noexcept = default;

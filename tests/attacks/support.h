@@ -107,11 +107,7 @@ inline pid_t start(const std::vector<std::string>& argv, pid_t group = 0) {
     ::dup2(null, 0);
     ::dup2(null, 1);
     ::dup2(null, 2);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    ::execvp(args[0], args.data());
-    ::_exit(127);
+    testing_support::exec_or_exit(argv);
   }
   ::setpgid(pid, group);  // also from here: no race with the test's next step
   return pid;

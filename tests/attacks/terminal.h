@@ -13,6 +13,8 @@
 
 #include <chrono>
 #include <stdexcept>
+
+#include "support/run.h"
 #include <string>
 #include <vector>
 
@@ -45,11 +47,7 @@ class Terminal {
       ::setsid();
       ::ioctl(slave_, TIOCSCTTY, 0);
       for (int fd = 0; fd < 3; ++fd) ::dup2(slave_, fd);
-      std::vector<char*> args;
-      for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-      args.push_back(nullptr);
-      ::execvp(args[0], args.data());
-      ::_exit(127);
+      testing_support::exec_or_exit(argv);
     }
     return pid;
   }

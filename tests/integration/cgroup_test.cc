@@ -51,11 +51,7 @@ pid_t start(const std::vector<std::string>& args) {
   const auto argv = sandbox(args);
   const pid_t pid = ::fork();
   if (pid == 0) {
-    std::vector<char*> p;
-    for (const auto& a : argv) p.push_back(const_cast<char*>(a.c_str()));
-    p.push_back(nullptr);
-    ::execv(p[0], p.data());
-    ::_exit(127);
+    exec_or_exit(argv);
   }
   return pid;
 }

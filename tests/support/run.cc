@@ -31,6 +31,8 @@ void read_into(int fd, std::string& out, bool& open) {
 }
 
 // In a forked child: runs argv, or exits 127.
+}  // namespace
+
 [[noreturn]] void exec_or_exit(const std::vector<std::string>& argv) {
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -38,8 +40,6 @@ void read_into(int fd, std::string& out, bool& open) {
   ::execvp(args[0], args.data());
   ::_exit(127);
 }
-
-}  // namespace
 
 std::string sandbox_bin() {
   const char* env = std::getenv("SANDBOX_BIN");

@@ -21,6 +21,9 @@ struct RunOptions {
 
 RunResult run(const std::vector<std::string>& argv, const RunOptions& options = {});
 
+// In a forked child: execs argv (PATH search), or exits 127.
+[[noreturn]] void exec_or_exit(const std::vector<std::string>& argv);
+
 // The sandbox binary under test.
 std::string sandbox_bin();
 // A probe built from tests/probes/NAME.cc.

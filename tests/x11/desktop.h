@@ -181,11 +181,7 @@ class BackgroundCommand {
       const int out = ::open(output.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       ::dup2(out, 1);
       ::dup2(out, 2);
-      std::vector<char*> args;
-      for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-      args.push_back(nullptr);
-      ::execvp(args[0], args.data());
-      ::_exit(127);
+      testing_support::exec_or_exit(argv);
     }
     ::close(fds[0]);
     stdin_ = fds[1];

@@ -7,38 +7,13 @@
 #include <cerrno>
 #include <cstring>
 
+#include "util/fd_passing.h"
+
 #ifndef TIOCGPTPEER
 #define TIOCGPTPEER _IO('T', 0x41)
 #endif
 
 namespace sandbox::init {
-namespace {
-
-// One byte of payload and room for one descriptor.
-struct FdMessage {
-  char byte = 'm';
-  iovec iov{&byte, 1};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msghdr msg{};
-  FdMessage() {
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof(control);
-  }
-};
-
-int send_fd(int socket, int fd) {
-  FdMessage m;
-  cmsghdr* cmsg = CMSG_FIRSTHDR(&m.msg);
-  cmsg->cmsg_level = SOL_SOCKET;
-  cmsg->cmsg_type = SCM_RIGHTS;
-  cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-  std::memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-  return ::sendmsg(socket, &m.msg, MSG_NOSIGNAL) == 1 ? 0 : errno;
-}
-
-}  // namespace
 
 Result<PtyPlan> plan_pty(PtyMode mode) {
   PtyPlan plan;
@@ -82,7 +57,7 @@ int open_pty(const PtyPlan& plan, int* slave) noexcept {
     *slave = ::ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (*slave < 0) err = errno;
   }
-  if (err == 0) err = send_fd(plan.child_end.get(), master);
+  if (err == 0) err = util::send_fd(plan.child_end.get(), 0, master);
   ::close(master);
   ::close(plan.child_end.get());
   ::close(plan.supervisor_end.get());
@@ -90,15 +65,10 @@ int open_pty(const PtyPlan& plan, int* slave) noexcept {
 }
 
 int receive_master(int socket, int* master) noexcept {
-  FdMessage m;
-  const ssize_t n = ::recvmsg(socket, &m.msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
-  if (n < 0) return errno;
-  const cmsghdr* cmsg = n > 0 ? CMSG_FIRSTHDR(&m.msg) : nullptr;
-  if (cmsg == nullptr || cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS) {
-    return EPIPE;  // init failed before sending (it reports why) or died
-  }
-  std::memcpy(master, CMSG_DATA(cmsg), sizeof(int));
-  return 0;
+  int word = 0;
+  const int err = util::receive_fd(socket, MSG_DONTWAIT, &word, master);
+  if (err != 0) return err;
+  return *master >= 0 ? 0 : EPIPE;  // init failed before sending (it reports why) or died
 }
 
 int attach_terminal(const PtyPlan& plan, int slave) noexcept {

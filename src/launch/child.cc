@@ -25,7 +25,7 @@
 #include "launch/timing.h"
 #include "launch/vfork.h"
 #include "net/link.h"
-#include "net/loopback.h"
+#include "net/namespace.h"
 #include "net/nft.h"
 #include "sandbox/outcome.h"
 #include "util/sys.h"
@@ -210,6 +210,7 @@ void run_init(const LaunchPlan& plan, int report_fd) noexcept {
   r.check(Step::cgroup_join, cgroup::join_groups(plan.cgroup_join));  // first: the limits bind all that follows
   r.check(Step::id_maps, write_id_maps(plan));                    // our capabilities count only once mapped
   if (plan.network.filtered) {                                    // slirp4netns starts while we build the view
+    r.check(Step::network_join, net::join_namespace(plan.network_namespace.get()));  // slirp4netns joins the one we are in
     r.check(Step::network_request, net::request_network(plan.network.channel.get()));  // after the maps: it joins our userns
   }
   r.check(Step::hostname, set_hostname());
@@ -224,7 +225,9 @@ void run_init(const LaunchPlan& plan, int report_fd) noexcept {
   r.check(Step::root_read_only, make_root_read_only());
   r.check(Step::include_files, scratch::copy_includes(plan.includes, &op),
           static_cast<std::uint32_t>(op));                        // into the scratch, as the caller's uid
-  r.check(Step::loopback, plan.new_network ? net::bring_loopback_up() : 0);
+  if (plan.new_network && !plan.network.filtered) {
+    r.check(Step::network_join, net::join_namespace(plan.network_namespace.get()));  // made beside us, lo up
+  }
   if (plan.network.filtered) {
     r.check(Step::network_rules, net::install_ruleset(plan.network.ruleset.c_str()));  // needs CAP_NET_ADMIN: before any drop
     r.check(Step::network_ready, net::await_network(plan.network.channel.get()));      // tap0 configured: before the command

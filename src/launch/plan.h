@@ -45,6 +45,7 @@ struct LaunchPlan {
   std::optional<seccomp::Program> filter;
   std::optional<seccomp::Program> init_filter;
   bool new_network = true;
+  UniqueFd network_namespace;  // init's end: the helper sends the namespace over it (net/namespace.h)
   // --net=filtered (DESIGN §6): the nftables ruleset init installs, the
   // slirp4netns the supervisor starts, and init's end of the channel on
   // which it asks for it and hears that the network is ready.

@@ -19,7 +19,7 @@ const char* step_name(Step step) {
     case Step::detach_old_root: return "detaching the old root";
     case Step::root_read_only: return "making the root read-only";
     case Step::include_files: return "copying the -i files into the scratch";
-    case Step::loopback: return "bringing up loopback";
+    case Step::network_join: return "joining the network namespace";
     case Step::network_request: return "asking for slirp4netns";
     case Step::network_rules: return "installing the nftables rules";
     case Step::network_ready: return "waiting for slirp4netns";

@@ -21,7 +21,7 @@ enum class Step : std::uint32_t {
   detach_old_root,
   root_read_only,
   include_files,
-  loopback,
+  network_join,
   network_request,
   network_rules,
   network_ready,

@@ -20,7 +20,6 @@
 namespace sandbox::net {
 namespace {
 
-constexpr idtype_t kPidfd = static_cast<idtype_t>(3);  // P_PIDFD
 constexpr int kReadyFd = 3;
 constexpr int kExitFd = 4;
 
@@ -153,7 +152,7 @@ void Slirp::stop() noexcept {
   exit_.reset();  // EOF on its exit fd
   sys::pidfd_send_signal(pidfd_.get(), SIGKILL);
   siginfo_t info{};
-  while (::waitid(kPidfd, static_cast<id_t>(pidfd_.get()), &info, WEXITED) != 0 && errno == EINTR) {
+  while (::waitid(sys::kPidfd, static_cast<id_t>(pidfd_.get()), &info, WEXITED) != 0 && errno == EINTR) {
   }
   pid_ = -1;
 }

@@ -15,7 +15,6 @@
 namespace sandbox {
 namespace {
 
-constexpr idtype_t kPidfd = static_cast<idtype_t>(3);  // P_PIDFD
 
 // Blocks the forwarded signals for the duration of wait() and reads them
 // from a signalfd; the previous mask comes back on destruction.
@@ -70,7 +69,7 @@ Child::~Child() {
   sys::pidfd_send_signal(state_->pidfd.get(), SIGKILL);
   state_->resources.kill();  // the second net: everything in its cgroups
   siginfo_t info{};
-  ::waitid(kPidfd, static_cast<id_t>(state_->pidfd.get()), &info, WEXITED);
+  ::waitid(sys::kPidfd, static_cast<id_t>(state_->pidfd.get()), &info, WEXITED);
 }
 
 pid_t Child::pid() const { return state_->pid; }
@@ -129,7 +128,7 @@ Outcome Child::wait() {
       report_open = !drain_reports(state_->report.get(), reports);
     }
     if ((fds[0].revents & POLLIN) != 0) {
-      if (sys::waitid(kPidfd, static_cast<id_t>(state_->pidfd.get()), &init_exit, WEXITED, &usage) == 0) break;
+      if (sys::waitid(sys::kPidfd, static_cast<id_t>(state_->pidfd.get()), &init_exit, WEXITED, &usage) == 0) break;
       if (errno != EINTR) break;
     }
   }

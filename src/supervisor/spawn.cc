@@ -9,6 +9,7 @@
 #include "launch/child.h"
 #include "launch/plan.h"
 #include "net/attach.h"
+#include "net/namespace.h"
 #include "limits/resources.h"
 #include "supervisor/child_state.h"
 #include "supervisor/degraded.h"
@@ -59,6 +60,13 @@ Result<Child> spawn(const Policy& policy, const std::vector<std::string>& argv) 
   UniqueFd report_read(pipe_fds[0]);
   UniqueFd report_write(pipe_fds[1]);
 
+  UniqueFd namespace_channel;                                     // the helper's end: it sends init the network namespace
+  if (plan->new_network) {
+    auto channel = net::make_channel();
+    if (!channel) return std::move(channel).error();
+    namespace_channel = std::move(channel->first);
+    plan->network_namespace = std::move(channel->second);
+  }
   UniqueFd network_channel;                                       // --net=filtered: init asks, we attach slirp4netns
   if (plan->network.filtered) {
     auto channel = net::make_channel();
@@ -69,7 +77,7 @@ Result<Child> spawn(const Policy& policy, const std::vector<std::string>& argv) 
 
   int pidfd = -1;
   sys::CloneArgs args;
-  args.flags = kNamespaces | (plan->new_network ? CLONE_NEWNET : 0) | CLONE_PIDFD;
+  args.flags = kNamespaces | CLONE_PIDFD;                         // the network namespace: init's helper (net/namespace.h)
   args.pidfd = reinterpret_cast<std::uintptr_t>(&pidfd);
   args.exit_signal = SIGCHLD;
   if (resources->tracking) {                                      // born in its leaf: nothing escapes tracking
@@ -90,6 +98,7 @@ Result<Child> spawn(const Policy& policy, const std::vector<std::string>& argv) 
   if (pid == 0) {
     report_read.reset();
     network_channel.reset();
+    namespace_channel.reset();                                    // EOF if the helper dies without a word
     if (!namespaces) launch::run_without_namespaces(*plan, report_write.get());  // never returns
     launch::run_init(*plan, report_write.get());                  // never returns
   }
@@ -116,6 +125,14 @@ Result<Child> spawn(const Policy& policy, const std::vector<std::string>& argv) 
   for (const auto& op : plan->view.ops) state->mount_descriptions.push_back(fs::describe(op));
   Child::State& running = *state;
   Child child(std::move(state));                                  // from here on, a failure kills the sandbox
+  if (namespaces && plan->new_network) {                          // made beside init while it builds the view
+    plan->network_namespace.reset();
+    auto helper = net::start_namespace_helper(running.pidfd.get(), namespace_channel.get());
+    if (!helper) return std::move(helper).error();                // ~Child kills and reaps init
+    namespace_channel.reset();
+    net::reap_namespace_helper(helper->get());                    // it exits once it has sent the namespace
+    if (running.timing) running.timing->mark("network namespace helper reaped");
+  }
   if (plan->network.filtered) {
     plan->network.channel.reset();
     auto slirp = net::attach(plan->network.slirp, network_channel.get(), pid, running.pidfd.get());

@@ -42,6 +42,7 @@ int close_range(unsigned first, unsigned last, unsigned flags = 0);
 // waitid(2) as the kernel has it: also returns the rusage of the reaped
 // child, which includes every descendant it reaped itself.
 int waitid(idtype_t type, id_t id, siginfo_t* info, int options, struct rusage* usage);
+inline constexpr idtype_t kPidfd = static_cast<idtype_t>(3);  // P_PIDFD (glibc 2.36 lacks it)
 
 // ---- new mount API --------------------------------------------------------
 struct MountAttr {

@@ -183,6 +183,25 @@ TEST(Core, NoNetworkButLoopback) {
   EXPECT_EQ(r.out, "lo\n");
 }
 
+// The namespace is made beside init (net/namespace.h): still a fresh one per
+// sandbox, with lo up in it, and the command still pid 2.
+TEST(Core, EachSandboxHasItsOwnNetworkNamespaceWithLoopbackUp) {
+  const auto r = run(sandbox({"sh", "-c", "readlink /proc/self/ns/net; grep -c ' lo$' /proc/net/if_inet6; echo $$"}));
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto out = lines(r.out);
+  ASSERT_EQ(out.size(), 3U) << r.out;
+  EXPECT_NE(out[0], std::filesystem::read_symlink("/proc/self/ns/net").string());
+  EXPECT_EQ(out[1], "1") << "lo is down: it has no ::1";
+  EXPECT_EQ(out[2], "2");
+  // Two sandboxes alive at once (a freed namespace's number can be reused).
+  const auto both = run({"sh", "-c",
+                         "for i in 1 2; do \"$0\" sh -c 'readlink /proc/self/ns/net; sleep 0.5' & done; wait",
+                         sandbox_bin()});
+  const auto two = lines(both.out);
+  ASSERT_EQ(two.size(), 2U) << both.out << both.err;
+  EXPECT_NE(two[0], two[1]) << "two sandboxes share a network namespace";
+}
+
 TEST(Labels, HaveTheMcsFormAndDifferPerSandbox) {
   const std::regex form("^sandbox_t:s0:c([0-9]+),c([0-9]+)$");
   std::set<std::string> seen;

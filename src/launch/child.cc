@@ -208,6 +208,7 @@ void run_init(const LaunchPlan& plan, int report_fd) noexcept {
   r.check(Step::death_signal, ::prctl(PR_SET_PDEATHSIG, SIGKILL) == 0 ? 0 : errno);
   r.check(Step::supervisor_alive, supervisor_alive(plan));        // it may have died before the line above
   r.check(Step::cgroup_join, cgroup::join_groups(plan.cgroup_join));  // first: the limits bind all that follows
+  r.check(Step::network_namespace, plan.new_network ? net::ask_for_namespace(plan.network_namespace.get()) : 0);  // made beside us
   r.check(Step::id_maps, write_id_maps(plan));                    // our capabilities count only once mapped
   if (plan.network.filtered) {                                    // slirp4netns starts while we build the view
     r.check(Step::network_join, net::join_namespace(plan.network_namespace.get()));  // slirp4netns joins the one we are in
@@ -226,7 +227,7 @@ void run_init(const LaunchPlan& plan, int report_fd) noexcept {
   r.check(Step::include_files, scratch::copy_includes(plan.includes, &op),
           static_cast<std::uint32_t>(op));                        // into the scratch, as the caller's uid
   if (plan.new_network && !plan.network.filtered) {
-    r.check(Step::network_join, net::join_namespace(plan.network_namespace.get()));  // made beside us, lo up
+    r.check(Step::network_join, net::join_namespace(plan.network_namespace.get()));  // lo is up in it
   }
   if (plan.network.filtered) {
     r.check(Step::network_rules, net::install_ruleset(plan.network.ruleset.c_str()));  // needs CAP_NET_ADMIN: before any drop

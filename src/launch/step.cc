@@ -8,6 +8,7 @@ const char* step_name(Step step) {
     case Step::death_signal: return "PR_SET_PDEATHSIG";
     case Step::supervisor_alive: return "supervisor check";
     case Step::cgroup_join: return "joining the cgroup v1 groups";
+    case Step::network_namespace: return "asking for the network namespace";
     case Step::subreaper: return "becoming a child subreaper";
     case Step::id_maps: return "uid/gid maps";
     case Step::hostname: return "sethostname";

@@ -10,6 +10,7 @@ enum class Step : std::uint32_t {
   death_signal,
   supervisor_alive,
   cgroup_join,
+  network_namespace,
   subreaper,
   id_maps,
   hostname,

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sched.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -14,25 +15,31 @@ namespace sandbox::net {
 namespace {
 
 // The helper: the caller's uid in the parent user namespace, so it holds
-// every capability in init's (it owns it) and none on the host.
-[[noreturn]] void run_helper(int init_pidfd, int channel) {
-  int err = 0;
+// every capability in init's (the caller owns it) and none on the host.
+[[noreturn]] void run_helper(int channel) {
+  int word = 0;
+  int init = -1;
+  int err = util::receive_fd(channel, 0, &word, &init);  // EPIPE: init ended first
+  if (err == 0 && init < 0) err = EPIPE;
+  if (err == 0 && ::setns(init, CLONE_NEWUSER) != 0) err = errno;
+  if (err == 0 && ::unshare(CLONE_NEWNET) != 0) err = errno;
+  if (err == 0) err = bring_loopback_up();
   int ns = -1;
-  if (::setns(init_pidfd, CLONE_NEWUSER) != 0) {
-    err = errno;
-  } else if (::unshare(CLONE_NEWNET) != 0) {
-    err = errno;
-  } else if ((err = bring_loopback_up()) == 0) {
-    ns = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-    if (ns < 0) err = errno;
-  }
+  if (err == 0 && (ns = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC)) < 0) err = errno;
   const int sent = util::send_fd(channel, err, ns);
   ::_exit(err == 0 && sent == 0 ? 0 : 1);
 }
 
 }  // namespace
 
-Result<UniqueFd> start_namespace_helper(int init_pidfd, int helper_end) {
+Result<NamespaceHelper> NamespaceHelper::start() {
+  int ends[2];
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ends) != 0) {
+    return Error::from_errno("cannot create the socket pair for the network namespace");
+  }
+  NamespaceHelper helper;
+  helper.helper_end_ = UniqueFd(ends[0]);
+  helper.init_end_ = UniqueFd(ends[1]);
   int pidfd = -1;
   sys::CloneArgs args;
   args.flags = CLONE_PIDFD;
@@ -40,15 +47,36 @@ Result<UniqueFd> start_namespace_helper(int init_pidfd, int helper_end) {
   args.exit_signal = SIGCHLD;
   const pid_t pid = sys::clone3(args);
   if (pid < 0) return Error::from_errno("cannot start the network namespace helper (clone3)");
-  if (pid == 0) run_helper(init_pidfd, helper_end);
-  return UniqueFd(pidfd);
+  if (pid == 0) {
+    helper.init_end_.reset();  // EOF once init and the supervisor let go of it
+    run_helper(helper.helper_end_.get());
+  }
+  helper.pidfd_ = UniqueFd(pidfd);
+  return helper;
 }
 
-void reap_namespace_helper(int helper_pidfd) noexcept {
+NamespaceHelper::~NamespaceHelper() {
+  if (pidfd_) sys::pidfd_send_signal(pidfd_.get(), SIGKILL);
+  reap();
+}
+
+void NamespaceHelper::reap() noexcept {
+  if (!pidfd_) return;
+  init_end_.reset();
+  helper_end_.reset();
   siginfo_t info;
-  while (sys::waitid(sys::kPidfd, static_cast<id_t>(helper_pidfd), &info, WEXITED, nullptr) < 0 &&
+  while (sys::waitid(sys::kPidfd, static_cast<id_t>(pidfd_.get()), &info, WEXITED, nullptr) < 0 &&
          errno == EINTR) {
   }
+  pidfd_.reset();
+}
+
+int ask_for_namespace(int init_end) noexcept {
+  const int self = sys::pidfd_open(::getpid());  // pid 1: ourselves, in our pid namespace
+  if (self < 0) return errno;
+  const int err = util::send_fd(init_end, 0, self);
+  ::close(self);
+  return err;
 }
 
 int join_namespace(int init_end) noexcept {

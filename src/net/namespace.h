@@ -2,34 +2,58 @@
 //
 // A network namespace is the costliest namespace by far to create (0.6-0.7 ms
 // here, against 0.15 ms for the user, mount, pid, ipc, uts and cgroup
-// namespaces together), so clone3 does not make it. Right after clone3 the
-// supervisor forks a helper that enters init's user namespace, unshares a
-// network namespace (owned by that user namespace, as if clone3 had made it),
-// brings `lo` up and sends the namespace to init, which joins it once its
-// view is built: the two run at the same time, on two cores.
+// namespaces together), so clone3 does not make it. Just before clone3 the
+// supervisor forks a helper that waits on a socket pair. init's first step
+// sends it a pidfd of init; the helper enters init's user namespace (the
+// caller owns it), unshares a network namespace (owned by that user
+// namespace, as if clone3 had made it), brings `lo` up and sends the
+// namespace back; init joins it once its view is built. The two run at the
+// same time, on two cores, and neither waits for the supervisor to be
+// scheduled after clone3.
 //
 // The helper stays outside the sandbox's pid namespace and cgroup, so the
 // command keeps pid 2 and --pids counts only the sandbox's processes.
 #pragma once
-
-#include <sys/types.h>
 
 #include "sandbox/error.h"
 #include "util/unique_fd.h"
 
 namespace sandbox::net {
 
-// In the supervisor, after clone3: forks the helper, which sends the
-// namespace (or its errno) to init over `helper_end`, its end of a
-// net::make_channel() pair. Returns the helper's pidfd.
-Result<UniqueFd> start_namespace_helper(int init_pidfd, int helper_end);
+// The supervisor's side.
+class NamespaceHelper {
+ public:
+  // Before clone3: makes the socket pair and forks the helper, which waits.
+  static Result<NamespaceHelper> start();
 
-// In the supervisor: reaps the helper (it exits right after sending).
-void reap_namespace_helper(int helper_pidfd) noexcept;
+  // init's end of the pair, for the launch plan.
+  UniqueFd take_init_end() { return std::move(init_end_); }
 
-// In init: waits for the helper's namespace and joins it. Returns 0, the
+  // Closes the helper's end here (in init too, right after clone3): when
+  // the helper dies, init reads EOF instead of waiting for ever.
+  void close_helper_end() { helper_end_.reset(); }
+
+  // After clone3, with init's end in init alone: waits for the helper,
+  // which exits once it has answered (or read EOF: init ended first).
+  void reap() noexcept;
+
+  NamespaceHelper(NamespaceHelper&&) = default;
+  NamespaceHelper& operator=(NamespaceHelper&&) = default;
+  ~NamespaceHelper();  // not reaped yet (a launch that failed): killed, then reaped
+
+ private:
+  NamespaceHelper() = default;
+  UniqueFd pidfd_;
+  UniqueFd helper_end_;
+  UniqueFd init_end_;
+};
+
+// init's side, async-signal-safe. First: sends the helper a pidfd of init.
+int ask_for_namespace(int init_end) noexcept;
+
+// After the view: waits for the namespace and joins it. Returns 0, the
 // helper's errno (setns, unshare or loopback) or ours; EPIPE if the helper
-// died without a word. Async-signal-safe.
+// died without a word. Closes `init_end`.
 int join_namespace(int init_end) noexcept;
 
 }  // namespace sandbox::net

@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <optional>
 
 #include "launch/child.h"
 #include "launch/plan.h"
@@ -60,12 +61,12 @@ Result<Child> spawn(const Policy& policy, const std::vector<std::string>& argv) 
   UniqueFd report_read(pipe_fds[0]);
   UniqueFd report_write(pipe_fds[1]);
 
-  UniqueFd namespace_channel;                                     // the helper's end: it sends init the network namespace
+  std::optional<net::NamespaceHelper> namespace_helper;          // makes the network namespace beside init
   if (plan->new_network) {
-    auto channel = net::make_channel();
-    if (!channel) return std::move(channel).error();
-    namespace_channel = std::move(channel->first);
-    plan->network_namespace = std::move(channel->second);
+    auto helper = net::NamespaceHelper::start();                  // forked now, it waits for init's word
+    if (!helper) return std::move(helper).error();
+    plan->network_namespace = helper->take_init_end();
+    namespace_helper.emplace(std::move(*helper));
   }
   UniqueFd network_channel;                                       // --net=filtered: init asks, we attach slirp4netns
   if (plan->network.filtered) {
@@ -77,7 +78,7 @@ Result<Child> spawn(const Policy& policy, const std::vector<std::string>& argv) 
 
   int pidfd = -1;
   sys::CloneArgs args;
-  args.flags = kNamespaces | CLONE_PIDFD;                         // the network namespace: init's helper (net/namespace.h)
+  args.flags = kNamespaces | CLONE_PIDFD;                         // the network namespace: the helper's (net/namespace.h)
   args.pidfd = reinterpret_cast<std::uintptr_t>(&pidfd);
   args.exit_signal = SIGCHLD;
   if (resources->tracking) {                                      // born in its leaf: nothing escapes tracking
@@ -89,7 +90,10 @@ Result<Child> spawn(const Policy& policy, const std::vector<std::string>& argv) 
   pid_t pid = sys::clone3(args);                                  // all namespaces at once
   const bool namespaces = pid >= 0;
   if (!namespaces) {                                              // refused unless --best-effort
-    auto degraded = supervisor::plan_without_namespaces(policy, argv, label, errno, *plan);
+    const int refused = errno;
+    plan->network_namespace.reset();                              // no namespace to make: the helper goes
+    namespace_helper.reset();
+    auto degraded = supervisor::plan_without_namespaces(policy, argv, label, refused, *plan);
     if (!degraded) return std::move(degraded).error();
     args.flags = CLONE_PIDFD | (args.flags & sys::kCloneIntoCgroup);
     pid = sys::clone3(args);
@@ -98,11 +102,15 @@ Result<Child> spawn(const Policy& policy, const std::vector<std::string>& argv) 
   if (pid == 0) {
     report_read.reset();
     network_channel.reset();
-    namespace_channel.reset();                                    // EOF if the helper dies without a word
+    if (namespace_helper) namespace_helper->close_helper_end();   // EOF if the helper dies without a word
     if (!namespaces) launch::run_without_namespaces(*plan, report_write.get());  // never returns
     launch::run_init(*plan, report_write.get());                  // never returns
   }
   report_write.reset();                                           // EOF once every child copy is gone
+  if (namespace_helper) {                                         // asleep at once: init's ask finds a free core
+    plan->network_namespace.reset();                              // init's alone: EOF reaches the helper if init dies
+    namespace_helper->reap();                                     // it exits once it has answered
+  }
   if (timing) timing->mark("clone3 returned in the parent");
 
   auto state = std::make_unique<Child::State>();
@@ -125,14 +133,7 @@ Result<Child> spawn(const Policy& policy, const std::vector<std::string>& argv) 
   for (const auto& op : plan->view.ops) state->mount_descriptions.push_back(fs::describe(op));
   Child::State& running = *state;
   Child child(std::move(state));                                  // from here on, a failure kills the sandbox
-  if (namespaces && plan->new_network) {                          // made beside init while it builds the view
-    plan->network_namespace.reset();
-    auto helper = net::start_namespace_helper(running.pidfd.get(), namespace_channel.get());
-    if (!helper) return std::move(helper).error();                // ~Child kills and reaps init
-    namespace_channel.reset();
-    net::reap_namespace_helper(helper->get());                    // it exits once it has sent the namespace
-    if (running.timing) running.timing->mark("network namespace helper reaped");
-  }
+  if (namespace_helper && running.timing) running.timing->mark("network namespace helper reaped");
   if (plan->network.filtered) {
     plan->network.channel.reset();
     auto slirp = net::attach(plan->network.slirp, network_channel.get(), pid, running.pidfd.get());

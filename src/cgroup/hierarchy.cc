@@ -1,5 +1,7 @@
 #include "cgroup/hierarchy.h"
 
+#include <linux/magic.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -97,6 +99,14 @@ Hierarchies parse_mountinfo(const std::string& mountinfo, bool read_controllers)
 }
 
 Hierarchies find_hierarchies() { return parse_mountinfo(read_text("/proc/self/mountinfo"), true); }
+
+std::optional<Hierarchy> find_v2() {
+  for (const char* mount : {"/sys/fs/cgroup", "/sys/fs/cgroup/unified"}) {
+    struct statfs fs {};
+    if (::statfs(mount, &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC) return Hierarchy{mount, {}, true};
+  }
+  return parse_mountinfo(read_text("/proc/self/mountinfo"), false).v2;
+}
 
 std::string own_v2_path() {
   for (const auto& line : split(read_text("/proc/self/cgroup"), '\n')) {

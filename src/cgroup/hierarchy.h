@@ -31,6 +31,12 @@ Hierarchies parse_mountinfo(const std::string& mountinfo, bool read_controllers)
 // The hierarchies of this process's mount namespace.
 Hierarchies find_hierarchies();
 
+// The v2 hierarchy alone, without its controllers, for a launch that needs
+// only a tracking leaf: found at its usual places (/sys/fs/cgroup on unified
+// hosts, /sys/fs/cgroup/unified on hybrid ones) by statfs, which costs a
+// few microseconds where mountinfo costs ~0.1 ms; mountinfo otherwise.
+std::optional<Hierarchy> find_v2();
+
 // The caller's own cgroup in the v2 hierarchy ("/user.slice/..."), from
 // /proc/self/cgroup; empty when unknown.
 std::string own_v2_path();

@@ -23,27 +23,20 @@ bool has(const std::vector<std::string>& list, const std::string& item) {
 
 class Planner {
  public:
-  Planner(Resources& r, const std::string& label) : r_(r), name_(cgroup::leaf_name(label, ::getpid())) {
-    hierarchies_ = cgroup::find_hierarchies();
+  // Every hierarchy (and the v2 controllers) when a limit is requested;
+  // else the v2 mount alone, for the tracking leaf.
+  Planner(Resources& r, const std::string& label, bool limited)
+      : r_(r), name_(cgroup::leaf_name(label, ::getpid())), limited_(limited) {
+    if (limited_) {
+      hierarchies_ = cgroup::find_hierarchies();
+    } else {
+      hierarchies_.v2 = cgroup::find_v2();
+    }
     root_ = ::geteuid() == 0;
   }
 
   // The v2 leaf, for tracking, whenever the caller may make one; silently
   // absent otherwise.
-  // Leaves of supervisors that died (SIGKILL) are removed by the next run,
-  // in every hierarchy where this caller makes groups, used now or not.
-  void sweep() const {
-    if (hierarchies_.v2) {
-      if (auto parent = cgroup::group_parent(*hierarchies_.v2); !parent.empty()) cgroup::sweep_stale(parent);
-    }
-    if (!root_) return;
-    for (const auto& h : hierarchies_.v1) {
-      if (has(h.controllers, "memory") || has(h.controllers, "pids") || has(h.controllers, "cpu")) {
-        cgroup::sweep_stale(cgroup::group_parent(h));
-      }
-    }
-  }
-
   void make_tracking_leaf() {
     if (!hierarchies_.v2) return;
     v2_parent_ = cgroup::group_parent(*hierarchies_.v2);
@@ -51,7 +44,7 @@ class Planner {
     auto leaf = cgroup::Leaf::create(v2_parent_, name_, true);
     if (!leaf) return;
     r_.tracking = std::move(*leaf);
-    v2_available_ = cgroup::words(cgroup::read_text(v2_parent_ + "/cgroup.controllers"));
+    if (limited_) v2_available_ = cgroup::words(cgroup::read_text(v2_parent_ + "/cgroup.controllers"));
   }
 
   // The group that enforces `controller`: the v2 leaf when the controller is
@@ -184,6 +177,7 @@ class Planner {
   std::string name_;
   cgroup::Hierarchies hierarchies_;
   bool root_ = false;
+  bool limited_ = false;
   std::string v2_parent_;
   std::vector<std::string> v2_available_;
   std::vector<std::string> v1_mounts_;
@@ -222,8 +216,7 @@ void Resources::remove() {
 
 Result<Resources> prepare(const Limits& limits, const std::string& label) {
   Resources r;
-  Planner planner(r, label);
-  planner.sweep();
+  Planner planner(r, label, limits.memory_bytes || limits.pids || limits.cpus);
   planner.make_tracking_leaf();
   if (limits.memory_bytes) {
     if (auto ok = planner.memory(*limits.memory_bytes); !ok) return std::move(ok).error();
@@ -236,6 +229,19 @@ Result<Resources> prepare(const Limits& limits, const std::string& label) {
   }
   planner.rlimits(limits.rlimits);
   return r;
+}
+
+void sweep_stale_groups() {
+  const cgroup::Hierarchies hierarchies = cgroup::find_hierarchies();
+  if (hierarchies.v2) {
+    if (auto parent = cgroup::group_parent(*hierarchies.v2); !parent.empty()) cgroup::sweep_stale(parent);
+  }
+  if (::geteuid() != 0) return;
+  for (const auto& h : hierarchies.v1) {
+    if (has(h.controllers, "memory") || has(h.controllers, "pids") || has(h.controllers, "cpu")) {
+      cgroup::sweep_stale(cgroup::group_parent(h));
+    }
+  }
 }
 
 std::string describe(const std::vector<LimitEnforcement>& enforcement) {

@@ -50,8 +50,13 @@ struct Resources {
 };
 
 // Creates the groups, writes the limits and plans the rlimits for a sandbox
-// labelled `label`. Stale leaves of dead supervisors are swept first.
+// labelled `label`.
 Result<Resources> prepare(const Limits& limits, const std::string& label);
+
+// Removes the leaves of supervisors that died (SIGKILL) in every hierarchy
+// where this caller makes groups. Off the launch's path: the supervisor
+// calls it while init builds the view.
+void sweep_stale_groups();
 
 // "memory 64 MiB (cgroup v1 memory), pids 40 (cgroup v1 pids)": the
 // requested limits only; empty when none was requested.

@@ -8,22 +8,14 @@
 #include <cerrno>
 
 namespace sandbox::caps {
-namespace {
-
-int last_capability() noexcept {
-  // CAP_LAST_CAP of the running kernel may be newer than our headers: drop
-  // until the kernel says the capability does not exist.
-  int cap = 0;
-  while (cap < 64 && ::prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0) ++cap;
-  return cap - 1;
-}
-
-}  // namespace
 
 int drop_all() noexcept {
-  const int last = last_capability();
-  for (int cap = 0; cap <= last; ++cap) {
-    if (::prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL) return errno;
+  // CAP_LAST_CAP of the running kernel may be newer than our headers: drop
+  // until the kernel says the capability does not exist (EINVAL).
+  for (int cap = 0; cap < 64; ++cap) {
+    if (::prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0) continue;
+    if (errno == EINVAL && cap > 0) break;
+    return errno;
   }
   if (::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL) {
     return errno;

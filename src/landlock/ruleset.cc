@@ -79,9 +79,20 @@ int Ruleset::allow_fd(int fd, std::uint64_t rights, bool is_directory) const noe
 Result<void> Ruleset::allow_path(const std::string& path, std::uint64_t rights) {
   UniqueFd fd(::open(path.c_str(), O_PATH | O_CLOEXEC));
   if (!fd) return Error::from_errno("cannot open " + path + " for a Landlock rule");
+  return allow_open_path(path, fd.get(), rights);
+}
+
+Result<void> Ruleset::allow_path_if_present(const std::string& path, std::uint64_t rights) {
+  UniqueFd fd(::open(path.c_str(), O_PATH | O_CLOEXEC));
+  if (!fd && (errno == ENOENT || errno == ENOTDIR || errno == EACCES)) return success();
+  if (!fd) return Error::from_errno("cannot open " + path + " for a Landlock rule");
+  return allow_open_path(path, fd.get(), rights);
+}
+
+Result<void> Ruleset::allow_open_path(const std::string& path, int fd, std::uint64_t rights) {
   struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) return Error::from_errno("cannot stat " + path);
-  if (const int err = allow_fd(fd.get(), rights, S_ISDIR(st.st_mode)); err != 0) {
+  if (::fstat(fd, &st) != 0) return Error::from_errno("cannot stat " + path);
+  if (const int err = allow_fd(fd, rights, S_ISDIR(st.st_mode)); err != 0) {
     return Error("cannot grant " + path + " in Landlock", err);
   }
   return success();

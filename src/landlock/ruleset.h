@@ -44,8 +44,11 @@ class Ruleset {
   static Result<Ruleset> create(int abi, bool handle_tcp);
 
   // Grants `rights` beneath `path` (a directory) or on it (a file).
-  // A missing path is an error; callers skip optional ones before.
+  // A missing path is an error.
   Result<void> allow_path(const std::string& path, std::uint64_t rights);
+  // The same for a path that may be absent (or hidden from the caller):
+  // then no rule, and no error.
+  Result<void> allow_path_if_present(const std::string& path, std::uint64_t rights);
   // Same, from an open fd (O_PATH is enough). For the child: no allocation.
   int allow_fd(int fd, std::uint64_t rights, bool is_directory) const noexcept;
   // Allows TCP connect/bind to port (ABI >= 4).
@@ -56,6 +59,7 @@ class Ruleset {
 
  private:
   Ruleset(UniqueFd fd, int abi) : fd_(std::move(fd)), abi_(abi) {}
+  Result<void> allow_open_path(const std::string& path, int fd, std::uint64_t rights);
   UniqueFd fd_;
   int abi_ = 0;
 };

@@ -119,14 +119,12 @@ Result<void> add_landlock_rules(landlock::Ruleset& ruleset, const Policy& policy
   }
   if (policy.bind_etc) {
     for (const auto& entry : policy.etc_readable) {
-      if (::access(entry.c_str(), F_OK) != 0) continue;
-      if (auto ok = ruleset.allow_path(entry, landlock::kRead); !ok) return ok;
+      if (auto ok = ruleset.allow_path_if_present(entry, landlock::kRead); !ok) return ok;
     }
   }
   for (const char* device : {"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom",
                              "/dev/tty"}) {
-    if (::access(device, F_OK) != 0) continue;
-    if (auto ok = ruleset.allow_path(device, landlock::kDevice); !ok) return ok;
+    if (auto ok = ruleset.allow_path_if_present(device, landlock::kDevice); !ok) return ok;
   }
   for (const auto& grant : grants) {
     if (auto ok = ruleset.allow_path(grant.path, landlock::rights_for(grant.access)); !ok) return ok;

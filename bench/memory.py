@@ -3,8 +3,8 @@
 
     memory.py PREFIX... sleep 1
 
-Starts the command, waits until a `sleep` process appears in its process tree,
-then reads /proc/PID/status of every process of the tree except the payload
+Starts the command, waits until a `sleep` process appears in its process tree
+and, half a second later, reads /proc/PID/status of every process of the tree except the payload
 (the supervisor, init, monitors) and prints one line:
 
     processes=N rss_kib=SUM anon_kib=A file_kib=F pss_kib=P top_rss_kib=R top_hwm_kib=H
@@ -86,7 +86,10 @@ def main():
             time.sleep(0.005)
         if own is None:
             sys.exit("memory.py: the payload never appeared")
-        time.sleep(0.05)  # let the supervisor settle into its wait loop
+        # Halfway through `sleep 1`: what a sandbox holds while its program
+        # runs. The supervisor and init give back their code pages after
+        # 100 ms (src/util/resident.h); top_hwm_kib keeps the peak before.
+        time.sleep(0.5)
         each = [status(p) for p, _ in own]
         total = {k: sum(s.get(k, 0) for s in each) for k in ("VmRSS", "RssAnon", "RssFile", "Pss")}
         top = status(proc.pid) if own else {}

@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <ctime>
 
 #include "init/subreaper.h"
 #include "launch/step.h"
@@ -27,14 +29,21 @@ void fill_signal_set(sigset_t* set) noexcept {
   for (int sig : kForwardedSignals) sigaddset(set, sig);
 }
 
-void reap(pid_t command, bool wait_all, int report_fd, int children_fd) noexcept {
+void reap(pid_t command, bool wait_all, int report_fd, const util::CodeRanges* code,
+          int children_fd) noexcept {
   sigset_t set;
   fill_signal_set(&set);
   int command_status = 0;
   bool command_done = false;
+  const auto trim_after = std::chrono::duration_cast<std::chrono::nanoseconds>(util::kTrimAfter).count();
+  const timespec trim_timeout{0, static_cast<long>(trim_after)};
   for (;;) {
     siginfo_t info;
-    const int sig = ::sigwaitinfo(&set, &info);
+    const int sig = ::sigtimedwait(&set, &info, code != nullptr ? &trim_timeout : nullptr);
+    if (sig < 0 && errno == EAGAIN && code != nullptr) {  // a long run: from here on we only wait
+      util::drop_resident(*code);
+      code = nullptr;
+    }
     if (sig < 0) continue;
     if (sig == terminate_tree_signal()) {
       signal_tree(children_fd, SIGTERM);  // every process but us; nested Landlock domains allow it

@@ -6,6 +6,8 @@
 #include <signal.h>
 #include <sys/types.h>
 
+#include "util/resident.h"
+
 namespace sandbox::init {
 
 // The signal the supervisor sends init to end the tree gracefully
@@ -26,6 +28,9 @@ void fill_signal_set(sigset_t* set) noexcept;
 // children_fd >= 0: init is a subreaper without a pid namespace
 // (init/subreaper.h): the tree is signalled through it, and killed before
 // init exits.
-[[noreturn]] void reap(pid_t command, bool wait_all, int report_fd, int children_fd = -1) noexcept;
+// Once the command has run for util::kTrimAfter, init drops the resident
+// pages of `code` (nothing when null): it only waits from then on.
+[[noreturn]] void reap(pid_t command, bool wait_all, int report_fd, const util::CodeRanges* code,
+                       int children_fd = -1) noexcept;
 
 }  // namespace sandbox::init

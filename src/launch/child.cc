@@ -249,7 +249,7 @@ void run_init(const LaunchPlan& plan, int report_fd) noexcept {
   ::close(root_fd);
   if (slave >= 0) ::close(slave);                                 // the command's alone: EOF reaches the relay
   if (plan.init_filter) r.check(Step::init_filter, seccomp::install(*plan.init_filter));  // after fork: it denies fork
-  init::reap(command, plan.wait_all, report_fd);
+  init::reap(command, plan.wait_all, report_fd, &plan.code);
 }
 
 }  // namespace sandbox::launch

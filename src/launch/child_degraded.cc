@@ -69,7 +69,7 @@ void run_without_namespaces(const LaunchPlan& plan, int report_fd) noexcept {
   const pid_t command = start_command(plan, report_fd);
   if (command < 0) check(report_fd, clock, Step::fork_command, errno);
   if (plan.init_filter) check(report_fd, clock, Step::init_filter, seccomp::install(*plan.init_filter));
-  init::reap(command, plan.wait_all, report_fd, children);         // kills the tree before it exits
+  init::reap(command, plan.wait_all, report_fd, &plan.code, children);         // kills the tree before it exits
 }
 
 }  // namespace sandbox::launch

@@ -258,6 +258,7 @@ Result<LaunchPlan> make_plan(const Policy& requested, const std::vector<std::str
   if (!init_filter) return std::move(init_filter).error().wrap("cannot compile the seccomp filter of init");
   plan.init_filter = std::move(*init_filter);
   plan.wait_all = policy.wait_all;
+  plan.code = util::code_ranges();
   mark("plan: seccomp filter");
 
   plan.new_network = policy.net != NetMode::host;

@@ -19,6 +19,7 @@
 #include "sandbox/policy.h"
 #include "scratch/scratch.h"
 #include "seccomp/filter.h"
+#include "util/resident.h"
 #include "util/unique_fd.h"
 
 namespace sandbox::launch {
@@ -58,6 +59,7 @@ struct LaunchPlan {
   // Lifecycle and terminal (DESIGN §3): wait for every process, and the
   // program's own pseudo-terminal when one is used (init/pty.h).
   bool wait_all = false;
+  util::CodeRanges code;  // the launcher's read-only segments: init drops them once it only waits
   init::PtyPlan pty;
   // Resources (DESIGN §8, limits/resources.h): the cgroup.procs of the v1
   // groups the child joins first, and the rlimits set just before exec.

@@ -1,4 +1,5 @@
 // Child: the supervisor's handle on a running sandbox, and its event loop.
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/signalfd.h>
@@ -10,6 +11,7 @@
 #include "init/reaper.h"
 #include "supervisor/child_state.h"
 #include "supervisor/control.h"
+#include "util/resident.h"
 #include "util/sys.h"
 
 namespace sandbox {
@@ -96,6 +98,8 @@ Outcome Child::wait() {
   // The caller's terminal is raw while a pty relays to it (restored on return).
   std::optional<supervisor::RawTerminal> raw;
   if (state_->pty) raw.emplace(STDIN_FILENO);
+  bool trimmed = false;  // a long run: we drop our code's resident pages once (util/resident.h)
+  const int trim_after = static_cast<int>(util::kTrimAfter.count());
   for (;;) {
     constexpr int kBase = 5;
     pollfd fds[kBase + supervisor::PtyRelay::kSlots] = {
@@ -107,9 +111,16 @@ Outcome Child::wait() {
     pollfd* pty_slots = &fds[kBase];
     for (int i = 0; i < supervisor::PtyRelay::kSlots; ++i) pty_slots[i] = {-1, 0, 0};
     if (state_->pty) state_->pty->prepare(pty_slots);
-    if (::poll(fds, kBase + supervisor::PtyRelay::kSlots, -1) < 0) {
+    const int ready = ::poll(fds, kBase + supervisor::PtyRelay::kSlots, trimmed ? -1 : trim_after);
+    if (ready < 0) {
       if (errno == EINTR) continue;
       break;
+    }
+    if (ready == 0) {
+      util::drop_resident(util::code_ranges());
+      ::malloc_trim(0);
+      trimmed = true;
+      continue;
     }
     if ((fds[1].revents & POLLIN) != 0) {
       signalfd_siginfo info{};

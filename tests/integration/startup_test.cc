@@ -1,11 +1,17 @@
 // Start-up: --timing's per-step report, and the launcher's link choices
 // (BENCHMARKS.md: every shared library loaded per launch costs start-up).
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdio>
 #include <regex>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include "support/run.h"
 
@@ -56,6 +62,31 @@ TEST(Startup, TimingKeepsTheCommandsFailureStatus) {
   const auto s = run(sandbox({"--timing", "sh", "-c", "exit 7"}));
   EXPECT_EQ(s.status, 7) << s.err;
   EXPECT_GE(figure(s.err, "spawn() to init reaped"), 0) << s.err;
+}
+
+// Mapped code of a process in KiB (RssFile), -1 when unreadable.
+long rss_file_kib(pid_t pid) {
+  std::istringstream lines(testing_support::read_file("/proc/" + std::to_string(pid) + "/status"));
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.rfind("RssFile:", 0) == 0) return std::stol(line.substr(8));
+  }
+  return -1;
+}
+
+// While the program runs, the supervisor keeps only the code its wait loop
+// touches (util/resident.h): its ~3 MiB of text is mapped again otherwise.
+TEST(Startup, TheWaitingSupervisorGivesBackItsCodePages) {
+  const auto argv = sandbox({"sleep", "3"});
+  const pid_t supervisor = ::fork();
+  if (supervisor == 0) testing_support::exec_or_exit(argv);
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));  // past the 100 ms of util::kTrimAfter
+  const long kib = rss_file_kib(supervisor);
+  ::kill(supervisor, SIGTERM);
+  int status = 0;
+  ::waitpid(supervisor, &status, 0);
+  ASSERT_GT(kib, 0);
+  EXPECT_LT(kib, 1024) << "KiB of code still resident after the trim";
 }
 
 // The launcher is a static PIE: no shared library (no NEEDED entry, no

@@ -54,6 +54,7 @@ trap cleanup EXIT
 chmod 755 "$WORK"
 mkdir -p "$WORK/bin" "$WORK/results"
 c++ -O2 -o "$WORK/bin/getppid_loop" "$ROOT/bench/getppid_loop.cc"
+c++ -O2 -o "$WORK/bin/seccomp_allow_all" "$ROOT/bench/seccomp_allow_all.cc"
 head -c 2G /dev/zero | tr '\0' '\n' > "$SHM_FILE"
 chmod 644 "$SHM_FILE"
 
@@ -80,6 +81,7 @@ WORKLOADS=(
   "pipe_in|S|3|head -c 2G /dev/zero | {S} wc -c"
   "fd_in|S|5|{S} wc -l < $SHM_FILE"
   "getppid|N|3|{S} $WORK/bin/getppid_loop 5000000"
+  "getppid_floor|N|3|$WORK/bin/seccomp_allow_all $WORK/bin/getppid_loop 5000000"
   "find_usr|N|5|{S} /bin/sh -c 'find /usr -type f | wc -l'"
   "fork_exec|N|5|{S} /bin/sh -c 'i=0; while [ \$i -lt 500 ]; do /bin/true; i=\$((i+1)); done'"
   "net_filtered|N|40|{S} --net=filtered true"
@@ -114,6 +116,7 @@ for round in $(seq 1 "$ROUNDS"); do
       if [ "$name" = net_filtered ]; then
         [ "$a" = sandbox ] && [ $FILTERED = 1 ] || continue
       fi
+      [ "$name" = getppid_floor ] && [ "$a" != bare ] && continue  # no sandbox: the filter alone
       prefix=${PREFIX[$a]}
       cmd=${template//\{S\}/$prefix}
       cmd=${cmd# }

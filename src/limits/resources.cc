@@ -17,6 +17,8 @@ constexpr std::uint64_t kCpuPeriodUs = 100000;
 const char* const kUnenforceableHint =
     "run as root, or from a delegated cgroup v2 subtree (e.g. systemd-run --user --scope)";
 
+bool limited(const Limits& limits) { return limits.memory_bytes || limits.pids || limits.cpus; }
+
 bool has(const std::vector<std::string>& list, const std::string& item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }
@@ -216,7 +218,7 @@ void Resources::remove() {
 
 Result<Resources> prepare(const Limits& limits, const std::string& label) {
   Resources r;
-  Planner planner(r, label, limits.memory_bytes || limits.pids || limits.cpus);
+  Planner planner(r, label, limited(limits));
   planner.make_tracking_leaf();
   if (limits.memory_bytes) {
     if (auto ok = planner.memory(*limits.memory_bytes); !ok) return std::move(ok).error();
@@ -231,8 +233,13 @@ Result<Resources> prepare(const Limits& limits, const std::string& label) {
   return r;
 }
 
-void sweep_stale_groups() {
-  const cgroup::Hierarchies hierarchies = cgroup::find_hierarchies();
+void sweep_stale_groups(const Limits& limits) {
+  cgroup::Hierarchies hierarchies;
+  if (limited(limits)) {
+    hierarchies = cgroup::find_hierarchies();
+  } else {
+    hierarchies.v2 = cgroup::find_v2();
+  }
   if (hierarchies.v2) {
     if (auto parent = cgroup::group_parent(*hierarchies.v2); !parent.empty()) cgroup::sweep_stale(parent);
   }

@@ -53,10 +53,11 @@ struct Resources {
 // labelled `label`.
 Result<Resources> prepare(const Limits& limits, const std::string& label);
 
-// Removes the leaves of supervisors that died (SIGKILL) in every hierarchy
-// where this caller makes groups. Off the launch's path: the supervisor
-// calls it while init builds the view.
-void sweep_stale_groups();
+// Removes the leaves of supervisors that died (SIGKILL) in the hierarchies
+// a launch with `limits` uses: the v2 one always, the v1 ones (root only)
+// when a limit is requested. Off the launch's path: the supervisor calls it
+// while init builds the view.
+void sweep_stale_groups(const Limits& limits);
 
 // "memory 64 MiB (cgroup v1 memory), pids 40 (cgroup v1 pids)": the
 // requested limits only; empty when none was requested.

@@ -80,6 +80,7 @@ WORKLOADS=(
   "parallel|S|6|seq 200 | xargs -P2 -n1 {S} true"
   "pipe_in|S|3|head -c 2G /dev/zero | {S} wc -c"
   "fd_in|S|5|{S} wc -l < $SHM_FILE"
+  "fd_in_floor|S|5|$WORK/bin/seccomp_allow_all /usr/bin/wc -l < $SHM_FILE"
   "getppid|N|3|{S} $WORK/bin/getppid_loop 5000000"
   "getppid_floor|N|3|$WORK/bin/seccomp_allow_all $WORK/bin/getppid_loop 5000000"
   "find_usr|N|5|{S} /bin/sh -c 'find /usr -type f | wc -l'"
@@ -116,7 +117,7 @@ for round in $(seq 1 "$ROUNDS"); do
       if [ "$name" = net_filtered ]; then
         [ "$a" = sandbox ] && [ $FILTERED = 1 ] || continue
       fi
-      [ "$name" = getppid_floor ] && [ "$a" != bare ] && continue  # no sandbox: the filter alone
+      case "$name" in *_floor) [ "$a" = bare ] || continue ;; esac  # no sandbox: the filter alone
       prefix=${PREFIX[$a]}
       cmd=${template//\{S\}/$prefix}
       cmd=${cmd# }

@@ -75,6 +75,35 @@ TEST(NetworkAttack, HostAbstractSocketIsUnreachable) {
   ::close(fd);
 }
 
+// Why --net=none keeps a network namespace (BENCHMARKS.md): abstract Unix
+// names belong to the network namespace, and Landlock's scope stops only the
+// sandbox's own connects, not a bind that host clients then reach. A sandbox
+// in the host's namespace can squat a name a host service (or our own label
+// registry) would use; in its own namespace the name never reaches the host.
+TEST(NetworkAttack, AbstractNamesCannotBeSquattedOnTheHost) {
+  const auto host_connects = [](const std::string& name) {
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::memcpy(addr.sun_path + 1, name.data(), name.size());
+    const auto size = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + name.size() + 1);
+    const bool connected = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), size) == 0;
+    ::close(fd);
+    return connected;
+  };
+  std::uint32_t random = 0;
+  ASSERT_EQ(::getrandom(&random, sizeof(random), 0), static_cast<ssize_t>(sizeof(random)));
+  const std::string name = "sandbox-squat-" + std::to_string(::getpid()) + "-" + std::to_string(random);
+  // Control: sharing the host's network namespace, the squat works.
+  const pid_t shared = start(sandbox({"--net=host", probe("attack_probe"), "squat-abstract", name + "-host", "10"}));
+  EXPECT_TRUE(wait_for([&] { return host_connects(name + "-host"); }, 10));
+  EXPECT_EQ(finish(shared), 0);
+  // Its own network namespace: the host never sees the name.
+  const pid_t own = start(sandbox({probe("attack_probe"), "squat-abstract", name, "2"}));
+  EXPECT_FALSE(wait_for([&] { return host_connects(name); }, 1.5));
+  EXPECT_EQ(finish(own), ETIMEDOUT);
+}
+
 TEST(NetworkAttack, HostPathSocketIsUnreachable) {
   testing_support::TempDir dir;
   const std::string path = dir.path() + "/socket";

@@ -3,13 +3,15 @@
 // Every attempt is harmless when run unconfined as a control: signal 0 or
 // signals to a process group the test created, reads of files the test made,
 // connections to listeners the test owns, and network changes only inside a
-// namespace the control creates for itself.
+// namespace the control creates for itself; a squatted abstract name is the
+// test's own random one.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <linux/keyctl.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -71,6 +73,22 @@ int connect_unix(const char* name, bool abstract) {
   const int err = result(::connect(fd, reinterpret_cast<sockaddr*>(&addr), size));
   ::close(fd);
   return err;
+}
+
+// Binds the abstract name and waits up to `seconds` for one connection: 0
+// when someone outside connected to it (the squat worked), else ETIMEDOUT.
+int squat_abstract(const char* name, int seconds) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  const std::size_t len = ::strlen(name);
+  ::memcpy(addr.sun_path + 1, name, len);
+  const auto size = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + len + 1);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), size) != 0 || ::listen(fd, 8) != 0) return errno;
+  pollfd pfd{fd, POLLIN, 0};
+  const int ready = ::poll(&pfd, 1, seconds * 1000);
+  ::close(fd);
+  return ready > 0 ? 0 : ETIMEDOUT;
 }
 
 sockaddr_in loopback(int port) {
@@ -170,6 +188,7 @@ int attempt(const char* name, int argc, char** argv) {
   if (is("write")) return write_file(arg(argc, argv, 2), arg(argc, argv, 3));
   if (is("connect-abstract")) return connect_unix(arg(argc, argv, 2), true);
   if (is("connect-path")) return connect_unix(arg(argc, argv, 2), false);
+  if (is("squat-abstract")) return squat_abstract(arg(argc, argv, 2), number(argc, argv, 3));
   if (is("connect-tcp")) return connect_tcp(number(argc, argv, 2));
   if (is("send-udp")) return send_udp(number(argc, argv, 2));
   if (is("netlink-addr")) return netlink_add_address();

@@ -30,9 +30,9 @@ class Planner {
   Planner(Resources& r, const std::string& label, bool limited)
       : r_(r), name_(cgroup::leaf_name(label, ::getpid())), limited_(limited) {
     if (limited_) {
-      hierarchies_ = cgroup::find_hierarchies();
+      r_.hierarchies = cgroup::find_hierarchies();
     } else {
-      hierarchies_.v2 = cgroup::find_v2();
+      r_.hierarchies.v2 = cgroup::find_v2();
     }
     root_ = ::geteuid() == 0;
   }
@@ -40,8 +40,8 @@ class Planner {
   // The v2 leaf, for tracking, whenever the caller may make one; silently
   // absent otherwise.
   void make_tracking_leaf() {
-    if (!hierarchies_.v2) return;
-    v2_parent_ = cgroup::group_parent(*hierarchies_.v2);
+    if (!r_.hierarchies.v2) return;
+    v2_parent_ = cgroup::group_parent(*r_.hierarchies.v2);
     if (v2_parent_.empty()) return;
     auto leaf = cgroup::Leaf::create(v2_parent_, name_, true);
     if (!leaf) return;
@@ -62,7 +62,7 @@ class Planner {
         return &*r_.tracking;
       }
     }
-    const cgroup::Hierarchy* v1 = hierarchies_.v1_for(controller);
+    const cgroup::Hierarchy* v1 = r_.hierarchies.v1_for(controller);
     if (!root_ || v1 == nullptr) return static_cast<const cgroup::Leaf*>(nullptr);
     for (std::size_t i = 0; i < v1_mounts_.size(); ++i) {
       if (v1_mounts_[i] == v1->mount) {  // co-mounted with a controller already used
@@ -177,7 +177,6 @@ class Planner {
  private:
   Resources& r_;
   std::string name_;
-  cgroup::Hierarchies hierarchies_;
   bool root_ = false;
   bool limited_ = false;
   std::string v2_parent_;
@@ -233,13 +232,8 @@ Result<Resources> prepare(const Limits& limits, const std::string& label) {
   return r;
 }
 
-void sweep_stale_groups(const Limits& limits) {
-  cgroup::Hierarchies hierarchies;
-  if (limited(limits)) {
-    hierarchies = cgroup::find_hierarchies();
-  } else {
-    hierarchies.v2 = cgroup::find_v2();
-  }
+void sweep_stale_groups(const Resources& resources) {
+  const cgroup::Hierarchies& hierarchies = resources.hierarchies;
   if (hierarchies.v2) {
     if (auto parent = cgroup::group_parent(*hierarchies.v2); !parent.empty()) cgroup::sweep_stale(parent);
   }

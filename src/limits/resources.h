@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "cgroup/hierarchy.h"
 #include "cgroup/leaf.h"
 #include "limits/rlimits.h"
 #include "sandbox/error.h"
@@ -28,6 +29,9 @@ struct Resources {
   std::vector<cgroup::Leaf> v1;
   // Their cgroup.procs, open for the child (moved into the launch plan).
   std::vector<UniqueFd> join;
+  // The hierarchies this launch uses: every one when a limit is requested,
+  // else the v2 one alone (the stale sweep covers these).
+  cgroup::Hierarchies hierarchies;
   // Set in the command just before exec (moved into the launch plan).
   std::vector<Rlimit> rlimits;
   // Each limit and what enforces it, requested ones first.
@@ -54,10 +58,9 @@ struct Resources {
 Result<Resources> prepare(const Limits& limits, const std::string& label);
 
 // Removes the leaves of supervisors that died (SIGKILL) in the hierarchies
-// a launch with `limits` uses: the v2 one always, the v1 ones (root only)
-// when a limit is requested. Off the launch's path: the supervisor calls it
-// while init builds the view.
-void sweep_stale_groups(const Limits& limits);
+// `resources` uses (v1 ones for root only). Off the launch's path: the
+// supervisor calls it while init builds the view.
+void sweep_stale_groups(const Resources& resources);
 
 // "memory 64 MiB (cgroup v1 memory), pids 40 (cgroup v1 pids)": the
 // requested limits only; empty when none was requested.

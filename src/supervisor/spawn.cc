@@ -87,7 +87,7 @@ Result<Child> spawn(const Policy& policy, const std::vector<std::string>& argv) 
   }
   const auto started = std::chrono::steady_clock::now();
   if (timing) timing->mark_clone_start();
-  pid_t pid = sys::clone3(args);                                  // all namespaces at once
+  pid_t pid = sys::clone3(args);                                  // every namespace but the network's at once
   const bool namespaces = pid >= 0;
   if (!namespaces) {                                              // refused unless --best-effort
     const int refused = errno;
@@ -134,7 +134,7 @@ Result<Child> spawn(const Policy& policy, const std::vector<std::string>& argv) 
   Child::State& running = *state;
   Child child(std::move(state));                                  // from here on, a failure kills the sandbox
   if (namespace_helper && running.timing) running.timing->mark("network namespace helper reaped");
-  limits::sweep_stale_groups(policy.limits);                                   // leaves of SIGKILLed supervisors, while init works
+  limits::sweep_stale_groups(running.resources);                  // leaves of SIGKILLed supervisors, while init works
   if (running.timing) running.timing->mark("stale cgroup leaves swept");
   if (plan->network.filtered) {
     plan->network.channel.reset();

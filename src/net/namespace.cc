@@ -2,11 +2,11 @@
 
 #include <fcntl.h>
 #include <sched.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
 
+#include "net/attach.h"
 #include "net/loopback.h"
 #include "util/fd_passing.h"
 #include "util/sys.h"
@@ -33,13 +33,11 @@ namespace {
 }  // namespace
 
 Result<NamespaceHelper> NamespaceHelper::start() {
-  int ends[2];
-  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ends) != 0) {
-    return Error::from_errno("cannot create the socket pair for the network namespace");
-  }
+  auto channel = make_channel();
+  if (!channel) return std::move(channel).error();
   NamespaceHelper helper;
-  helper.helper_end_ = UniqueFd(ends[0]);
-  helper.init_end_ = UniqueFd(ends[1]);
+  helper.helper_end_ = std::move(channel->first);
+  helper.init_end_ = std::move(channel->second);
   int pidfd = -1;
   sys::CloneArgs args;
   args.flags = CLONE_PIDFD;

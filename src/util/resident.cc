@@ -9,11 +9,6 @@
 namespace sandbox::util {
 namespace {
 
-struct Search {
-  CodeRanges* out;
-  bool done = false;
-};
-
 void add(CodeRanges* out, std::uintptr_t start, std::uintptr_t end) {
   const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
   start = (start + page - 1) & ~(page - 1);  // whole pages only: a shared edge page may be written
@@ -22,10 +17,9 @@ void add(CodeRanges* out, std::uintptr_t start, std::uintptr_t end) {
   out->ranges[out->count++] = {start, end - start};
 }
 
+// Called for the executable first; returning 1 ends the walk there.
 int visit(dl_phdr_info* info, std::size_t, void* data) {
-  auto* search = static_cast<Search*>(data);
-  if (search->done) return 1;
-  search->done = true;  // the first object is the executable itself
+  auto* out = static_cast<CodeRanges*>(data);
   std::uintptr_t relro_start = 0;
   std::uintptr_t relro_end = 0;
   for (int i = 0; i < info->dlpi_phnum; ++i) {
@@ -41,10 +35,10 @@ int visit(dl_phdr_info* info, std::size_t, void* data) {
     const std::uintptr_t start = info->dlpi_addr + ph.p_vaddr;
     const std::uintptr_t end = start + ph.p_filesz;  // no .bss-like tail in a read-only segment
     if (relro_end > relro_start && start < relro_end && relro_start < end) {
-      add(search->out, start, std::min(end, relro_start));  // the parts around RELRO
-      add(search->out, std::max(start, relro_end), end);
+      add(out, start, std::min(end, relro_start));  // the parts around RELRO
+      add(out, std::max(start, relro_end), end);
     } else {
-      add(search->out, start, end);
+      add(out, start, end);
     }
   }
   return 1;
@@ -54,8 +48,7 @@ int visit(dl_phdr_info* info, std::size_t, void* data) {
 
 CodeRanges code_ranges() noexcept {
   CodeRanges out;
-  Search search{&out};
-  ::dl_iterate_phdr(visit, &search);
+  ::dl_iterate_phdr(visit, &out);
   return out;
 }
 

@@ -63,6 +63,12 @@ bool covered_by(const std::string& path, const std::string& dir) {
          (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/');
 }
 
+// Under a system tree: bound from the host at the same path, read-only.
+bool under_system_tree(const Policy& policy, const std::string& path) {
+  return std::any_of(policy.system_trees.begin(), policy.system_trees.end(),
+                     [&](const std::string& tree) { return covered_by(path, tree); });
+}
+
 // A command given as a path is granted read + execute on that one file:
 // naming it is the grant. A bare name is looked up inside the view.
 Result<std::vector<std::string>> resolve_command(const std::string& command,
@@ -191,10 +197,9 @@ Result<LaunchPlan> make_plan(const Policy& requested, const std::vector<std::str
   // path) is missing in the view when it is missing here: dropped now rather
   // than tried by execve in the child (~15 us each).
   std::erase_if(plan.exec_candidates, [&](const std::string& candidate) {
-    const bool mirrored = std::any_of(policy.system_trees.begin(), policy.system_trees.end(),
-                                      [&](const std::string& t) { return covered_by(candidate, t); });
     struct stat st {};
-    return mirrored && ::stat(candidate.c_str(), &st) != 0 && (errno == ENOENT || errno == ENOTDIR);
+    return under_system_tree(policy, candidate) && ::stat(candidate.c_str(), &st) != 0 &&
+           (errno == ENOENT || errno == ENOTDIR);
   });
 
   // The view binds the command file only when no bound tree shows it already
@@ -202,8 +207,7 @@ Result<LaunchPlan> make_plan(const Policy& requested, const std::vector<std::str
   std::vector<PathGrant> view_grants = grants;
   for (const auto& command : command_grant) {
     const bool visible =
-        std::any_of(policy.system_trees.begin(), policy.system_trees.end(),
-                    [&](const std::string& t) { return covered_by(command.path, t); }) ||
+        under_system_tree(policy, command.path) ||
         std::any_of(grants.begin(), grants.end(),
                     [&](const PathGrant& g) {
                       return g.access != Access::read_write && covered_by(command.path, g.path);

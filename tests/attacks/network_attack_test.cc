@@ -20,12 +20,18 @@ using namespace attack;
 
 namespace {
 
+// The address of a Unix socket: a path, or an abstract name (leading NUL).
+socklen_t unix_address(const std::string& name, bool abstract, sockaddr_un* addr) {
+  *addr = sockaddr_un{};
+  addr->sun_family = AF_UNIX;
+  std::memcpy(addr->sun_path + (abstract ? 1 : 0), name.data(), name.size());
+  return static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + name.size() + (abstract ? 1 : 0));
+}
+
 int listen_unix(const std::string& name, bool abstract) {
   const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::memcpy(addr.sun_path + (abstract ? 1 : 0), name.data(), name.size());
-  const auto size = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + name.size() + (abstract ? 1 : 0));
+  sockaddr_un addr;
+  const socklen_t size = unix_address(name, abstract, &addr);
   if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), size) != 0 || ::listen(fd, 8) != 0) return -1;
   return fd;
 }
@@ -83,10 +89,8 @@ TEST(NetworkAttack, HostAbstractSocketIsUnreachable) {
 TEST(NetworkAttack, AbstractNamesCannotBeSquattedOnTheHost) {
   const auto host_connects = [](const std::string& name) {
     const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    std::memcpy(addr.sun_path + 1, name.data(), name.size());
-    const auto size = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + name.size() + 1);
+    sockaddr_un addr;
+    const socklen_t size = unix_address(name, true, &addr);
     const bool connected = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), size) == 0;
     ::close(fd);
     return connected;

@@ -63,13 +63,19 @@ int kill_all() {
   return err;
 }
 
+// The address of a Unix socket: a path, or an abstract name (leading NUL).
+socklen_t unix_address(const char* name, bool abstract, sockaddr_un* addr) {
+  *addr = sockaddr_un{};
+  addr->sun_family = AF_UNIX;
+  const std::size_t len = ::strlen(name);
+  ::memcpy(addr->sun_path + (abstract ? 1 : 0), name, len);
+  return static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + len + (abstract ? 1 : 0));
+}
+
 int connect_unix(const char* name, bool abstract) {
   const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  const std::size_t len = ::strlen(name);
-  ::memcpy(addr.sun_path + (abstract ? 1 : 0), name, len);
-  const auto size = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + len + (abstract ? 1 : 0));
+  sockaddr_un addr;
+  const socklen_t size = unix_address(name, abstract, &addr);
   const int err = result(::connect(fd, reinterpret_cast<sockaddr*>(&addr), size));
   ::close(fd);
   return err;
@@ -79,11 +85,8 @@ int connect_unix(const char* name, bool abstract) {
 // when someone outside connected to it (the squat worked), else ETIMEDOUT.
 int squat_abstract(const char* name, int seconds) {
   const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  const std::size_t len = ::strlen(name);
-  ::memcpy(addr.sun_path + 1, name, len);
-  const auto size = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + len + 1);
+  sockaddr_un addr;
+  const socklen_t size = unix_address(name, true, &addr);
   if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), size) != 0 || ::listen(fd, 8) != 0) return errno;
   pollfd pfd{fd, POLLIN, 0};
   const int ready = ::poll(&pfd, 1, seconds * 1000);

@@ -17,7 +17,6 @@
 namespace sandbox {
 namespace {
 
-
 // Blocks the forwarded signals for the duration of wait() and reads them
 // from a signalfd; the previous mask comes back on destruction.
 class ForwardedSignals {

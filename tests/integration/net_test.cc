@@ -63,11 +63,14 @@ struct LabOptions {
   std::string tun_mode = "0666";  // the lab's /dev/net/tun (udev's mode on Debian)
 };
 
-// Runs `scenario` (bash; $SB is the sandbox binary run as `caller`, $PROBE
-// the net probe) in a fresh lab and collects its key=value lines.
+// Runs `scenario` (bash; $SB is the sandbox binary run as `caller`, $SB_USERNS
+// the same from a user namespace where the caller is uid 0, $PROBE the net
+// probe) in a fresh lab and collects its key=value lines.
 Lab in_lab(const std::string& scenario, Caller caller, const LabOptions& options = {}) {
-  const std::string sb = (caller == Caller::nobody ? kAsNobody : "") + sandbox_bin();
-  const std::vector<std::string> argv = {"env", "SB=" + sb, "LAB_TUN_MODE=" + options.tun_mode,
+  const std::string as = caller == Caller::nobody ? kAsNobody : "";
+  const std::vector<std::string> argv = {"env", "SB=" + as + sandbox_bin(),
+                                         "SB_USERNS=" + as + "unshare -r " + sandbox_bin(),
+                                         "LAB_TUN_MODE=" + options.tun_mode,
                                          "unshare", "-nm", "--propagation", "private",
                                          "bash", lab_script(), probe("net_probe"), scenario};
   RunOptions run_options;
@@ -327,6 +330,20 @@ TEST_P(Net, WebAndNetProfilesWork) {
   EXPECT_EQ(lab.code("net_private"), 0) << lab.out;
   EXPECT_TRUE(lab.received("from-net")) << lab.out;
   EXPECT_NE(lab.code("net_host_lo"), 0) << lab.out;  // its own loopback, empty
+}
+
+// A caller that is uid 0 of a user namespace of its own (a rootless
+// container): slirp4netns needs no user namespace of the keeper's there, but
+// gets one all the same.
+TEST_P(Net, FilteredWorksForRootOfAUserNamespace) {
+  const Lab lab = in_lab(R"(
+    F="$SB_USERNS --net=filtered --allow-net 198.51.100.2/32"
+    $F $PROBE tcp 198.51.100.2 8080; echo allowed=$?
+    $F $PROBE tcp 203.0.113.2 8080; echo denied=$?
+  )");
+  ASSERT_EQ(lab.code("scenario"), 0) << lab.out;
+  EXPECT_EQ(lab.code("allowed"), 0) << lab.out;
+  EXPECT_EQ(lab.code("denied"), kRefused) << lab.out;
 }
 
 // When slirp4netns cannot start, the error names the step and gives

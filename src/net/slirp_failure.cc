@@ -106,7 +106,8 @@ std::string tun_access_hint() {
     return "/dev/net/tun does not exist: load the tun module (modprobe tun)";
   }
   if (::faccessat(AT_FDCWD, "/dev/net/tun", R_OK | W_OK, AT_EACCESS) == 0) return "";
-  return "/dev/net/tun is mode " + octal_mode(st.st_mode) + ", owner uid " + std::to_string(st.st_uid) +
+  // Its mode, not its owner: in a user namespace an unmapped root shows as 65534.
+  return "/dev/net/tun is mode " + octal_mode(st.st_mode) +
          ": --net=filtered needs it readable and writable by the caller; udev makes it 0666 on Debian";
 }
 

@@ -40,6 +40,10 @@ int fsmount(int fd, unsigned flags, unsigned attr_flags) {
 int pivot_root(const char* new_root, const char* put_old) {
   return static_cast<int>(::syscall(SYS_pivot_root, new_root, put_old));
 }
+
+int openat2(int dirfd, const char* path, const struct open_how& how) {
+  return static_cast<int>(::syscall(SYS_openat2, dirfd, path, &how, sizeof(how)));
+}
 int landlock_abi_version() {
   return static_cast<int>(
       ::syscall(SYS_landlock_create_ruleset, nullptr, 0, LANDLOCK_CREATE_RULESET_VERSION));

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <linux/landlock.h>
 #include <linux/mount.h>
+#include <linux/openat2.h>
 #include <linux/sched.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -59,6 +60,8 @@ int fsopen(const char* fsname, unsigned flags);
 int fsconfig(int fd, unsigned cmd, const char* key, const void* value, int aux);
 int fsmount(int fd, unsigned flags, unsigned attr_flags);
 int pivot_root(const char* new_root, const char* put_old);
+// openat2(2): open with RESOLVE_* restrictions (how.flags, how.mode, how.resolve).
+int openat2(int dirfd, const char* path, const struct open_how& how);
 
 // ---- Landlock (ABI up to 7) -----------------------------------------------
 inline constexpr std::uint64_t kLandlockFsExecute = 1ULL << 0;

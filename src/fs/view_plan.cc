@@ -158,6 +158,15 @@ void add_generated_file(ViewPlan& plan, const std::string& target, const std::st
 }
 
 std::string describe(const MountOp& op) {
+  // A grant shown elsewhere (a path typed through a symlink, -H, -T) names both places.
+  const bool moved = (op.kind == OpKind::bind_ro || op.kind == OpKind::bind_rw ||
+                      op.kind == OpKind::bind_exec || op.kind == OpKind::bind_rw_exec) &&
+                     !op.target.empty() && op.target != op.source;
+  if (moved) {
+    MountOp same = op;
+    same.target = op.source;
+    return describe(same) + " at " + op.target;
+  }
   switch (op.kind) {
     case OpKind::dir: return "create the directory " + op.target;
     case OpKind::symlink: return "create the symlink " + op.target + " -> " + op.link;

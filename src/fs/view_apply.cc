@@ -1,5 +1,6 @@
 // Building the view in the child: async-signal-safe, no allocation.
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <limits.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -193,10 +194,8 @@ int clone_source(const MountOp& op) {
   if (op.source_dev == 0 && op.source_ino == 0) {
     return sys::open_tree(AT_FDCWD, op.source.c_str(), kClone);
   }
-  open_how how{};
-  how.flags = O_PATH | O_CLOEXEC;
-  how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
-  const int fd = sys::openat2(AT_FDCWD, op.source.c_str(), how);
+  const int fd = sys::openat2(AT_FDCWD, op.source.c_str(), O_PATH | O_CLOEXEC, 0,
+                                  RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
   if (fd < 0) return -1;
   struct stat st {};
   int tree = -1;

@@ -2,6 +2,7 @@
 #include "policy/grants.h"
 
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <linux/magic.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -165,10 +166,8 @@ Error forbidden(const std::string& option, const std::string& tree) {
 }
 
 UniqueFd open_no_symlinks(const std::string& path) {
-  open_how how{};
-  how.flags = O_PATH | O_CLOEXEC;
-  how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
-  return UniqueFd(sys::openat2(AT_FDCWD, path.c_str(), how));
+  return UniqueFd(sys::openat2(AT_FDCWD, path.c_str(), O_PATH | O_CLOEXEC, 0,
+                                  RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS));
 }
 
 Result<ResolvedGrant> resolve_one(const PathGrant& requested, const std::string& base,

@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <linux/landlock.h>
 #include <linux/mount.h>
-#include <linux/openat2.h>
 #include <linux/sched.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -45,6 +44,10 @@ int close_range(unsigned first, unsigned last, unsigned flags = 0);
 int waitid(idtype_t type, id_t id, siginfo_t* info, int options, struct rusage* usage);
 inline constexpr idtype_t kPidfd = static_cast<idtype_t>(3);  // P_PIDFD (glibc 2.36 lacks it)
 
+// ---- openat2 (path resolution confined beneath a directory) -------------
+// RESOLVE_* flags as <linux/openat2.h>; returns an fd or -1 and errno.
+int openat2(int dirfd, const char* path, int flags, unsigned mode, std::uint64_t resolve);
+
 // ---- new mount API --------------------------------------------------------
 struct MountAttr {
   std::uint64_t attr_set = 0;
@@ -60,8 +63,6 @@ int fsopen(const char* fsname, unsigned flags);
 int fsconfig(int fd, unsigned cmd, const char* key, const void* value, int aux);
 int fsmount(int fd, unsigned flags, unsigned attr_flags);
 int pivot_root(const char* new_root, const char* put_old);
-// openat2(2): open with RESOLVE_* restrictions (how.flags, how.mode, how.resolve).
-int openat2(int dirfd, const char* path, const struct open_how& how);
 
 // ---- Landlock (ABI up to 7) -----------------------------------------------
 inline constexpr std::uint64_t kLandlockFsExecute = 1ULL << 0;

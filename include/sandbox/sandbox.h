@@ -34,6 +34,10 @@ class Child {
   const std::string& label() const;
   // Layers skipped under --best-effort, one description each.
   const std::vector<std::string>& skipped() const;
+  // What the user cannot see, one line each (the working directory not
+  // inside, a missing #! interpreter, a command name that finds another file
+  // inside than outside); the CLI prints them as "sandbox: LINE" unless -q.
+  const std::vector<std::string>& notices() const;
   // Each resource limit and the mechanism enforcing it (DESIGN §8).
   const std::vector<LimitEnforcement>& limits() const;
 

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "launch/environment.h"
+#include "launch/notices.h"
 #include "launch/static_only.h"
 #include "scratch/scratch.h"
 #include "net/plan.h"
@@ -56,17 +57,6 @@ Caller identify_caller() {
   // A trailing slash would name the same directory twice in the view.
   while (c.home.size() > 1 && c.home.back() == '/') c.home.pop_back();
   return c;
-}
-
-bool covered_by(const std::string& path, const std::string& dir) {
-  return path == dir ||
-         (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/');
-}
-
-// Under a system tree: bound from the host at the same path, read-only.
-bool under_system_tree(const Policy& policy, const std::string& path) {
-  return std::any_of(policy.system_trees.begin(), policy.system_trees.end(),
-                     [&](const std::string& tree) { return covered_by(path, tree); });
 }
 
 // A command given as a path is granted read + execute on that one file:
@@ -140,6 +130,17 @@ Result<void> add_landlock_rules(landlock::Ruleset& ruleset, const Policy& policy
 
 }  // namespace
 
+bool covered_by(const std::string& path, const std::string& dir) {
+  return path == dir ||
+         (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/');
+}
+
+// Under a system tree: bound from the host at the same path, read-only.
+bool under_system_tree(const Policy& policy, const std::string& path) {
+  return std::any_of(policy.system_trees.begin(), policy.system_trees.end(),
+                     [&](const std::string& tree) { return covered_by(path, tree); });
+}
+
 std::string find_on_host(const std::string& command) {
   const char* path = std::getenv("PATH");
   std::stringstream dirs(path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin");
@@ -168,6 +169,7 @@ Result<LaunchPlan> make_plan(const Policy& requested, const std::vector<std::str
   plan.gid_map = std::to_string(caller.gid) + " " + std::to_string(caller.gid) + " 1\n";
   plan.cwd = current_directory();
   plan.home = caller.home;
+  plan.hostname = policy.hostname;
 
   // Granted paths are bound at their canonical path.
   std::vector<PathGrant> grants;
@@ -220,6 +222,8 @@ Result<LaunchPlan> make_plan(const Policy& requested, const std::vector<std::str
   auto view = fs::plan_view(policy, fs::Identity{caller.home}, view_grants);
   if (!view) return std::move(view).error();
   plan.view = std::move(*view);
+  plan.notices = plan_notices({policy, argv, plan.cwd, plan.home, lookup(plan.env, "PATH"), grants,
+                               plan.view});
   auto pty = init::plan_pty(policy.pty);                  // decided here: it adds to the view
   if (!pty) return std::move(pty).error();
   plan.pty = std::move(*pty);

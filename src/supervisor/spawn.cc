@@ -122,6 +122,7 @@ Result<Child> spawn(const Policy& policy, const std::vector<std::string>& argv) 
   state->command = argv.front();
   state->exec_candidates = plan->exec_candidates;
   state->skipped = plan->skipped;
+  state->notices = plan->notices;
   state->shredders = std::move(*shredders);
   state->timing = std::move(timing);
   state->resources = std::move(*resources);

@@ -145,7 +145,7 @@ std::vector<std::string> plan_notices(const NoticeInputs& in) {
   const std::string found = inside(in, command);
   if (found.empty()) return out;  // not found inside: the exec error says so, with a hint
   const std::string host = on_host(command);
-  if (!host.empty() && canonical(host) != canonical(found)) {
+  if (!host.empty() && host != found && canonical(host) != canonical(found)) {
     out.push_back(command + " is " + host + " outside but " + found + " inside (keep yours with " +
                   quoted_grant(host) + ")");
   }

@@ -222,8 +222,10 @@ Result<LaunchPlan> make_plan(const Policy& requested, const std::vector<std::str
   auto view = fs::plan_view(policy, fs::Identity{caller.home}, view_grants);
   if (!view) return std::move(view).error();
   plan.view = std::move(*view);
-  plan.notices = plan_notices({policy, argv, plan.cwd, plan.home, lookup(plan.env, "PATH"), grants,
-                               plan.view});
+  if (!without_namespaces) {  // without a view the host's tree is what the program sees
+    plan.notices = plan_notices({policy, argv, plan.cwd, plan.home, lookup(plan.env, "PATH"), grants,
+                                 plan.view});
+  }
   auto pty = init::plan_pty(policy.pty);                  // decided here: it adds to the view
   if (!pty) return std::move(pty).error();
   plan.pty = std::move(*pty);

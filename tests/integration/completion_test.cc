@@ -32,7 +32,7 @@ std::string complete(const std::string& words, int cword) {
   const auto r = run({"bash", "-c",
                       "source <(\"$0\" --completion bash) && COMP_WORDS=(" + words +
                           ") && COMP_CWORD=" + std::to_string(cword) +
-                          " && _sandbox && printf '%s\\n' \"${COMPREPLY[@]}\" | sort",
+                          "; _sandbox; printf '%s\\n' \"${COMPREPLY[@]}\" | sort",
                       sandbox_bin()});
   EXPECT_EQ(r.status, 0) << r.err;
   return r.out;

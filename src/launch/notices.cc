@@ -74,7 +74,7 @@ std::pair<std::string, std::string> shebang(const std::string& file) {
   return {interpreter, argument};
 }
 
-std::string quoted_grant(const std::string& path) { return "--exec " + path; }
+std::string exec_option(const std::string& path) { return "--exec " + path; }
 
 void interpreter_notice(const NoticeInputs& in, const std::string& command_file,
                         std::vector<std::string>& out) {
@@ -86,7 +86,7 @@ void interpreter_notice(const NoticeInputs& in, const std::string& command_file,
       out.push_back(command + ": its #! interpreter " + interpreter + " does not exist");
     } else {
       out.push_back(command + ": its #! interpreter " + interpreter +
-                    " is not inside the sandbox (grant it with " + quoted_grant(interpreter) + ")");
+                    " is not inside the sandbox (grant it with " + exec_option(interpreter) + ")");
     }
     return;
   }
@@ -100,7 +100,7 @@ void interpreter_notice(const NoticeInputs& in, const std::string& command_file,
   out.push_back(command + ": its #! interpreter " + argument + " (through " + interpreter +
                 ") is not inside the sandbox" +
                 (host.empty() ? std::string() : " (it is " + host + " outside; grant it with " +
-                                                    quoted_grant(host) + ")"));
+                                                    exec_option(host) + ")"));
 }
 
 // argv[1..] names something relative to the working directory.
@@ -136,18 +136,32 @@ std::vector<std::string> plan_notices(const NoticeInputs& in) {
                   "starts in " + start + " (grant it with --ro . or --rw .)");
   }
   const std::string& command = in.argv.front();
-  if (command.find('/') != std::string::npos) {
-    const std::string real = canonical(command[0] == '/' ? command : in.cwd + "/" + command);
-    if (!real.empty()) interpreter_notice(in, real, out);
+  if (command.find('/') != std::string::npos) {  // its real file, granted by naming it
+    if (!in.exec_candidates.empty()) interpreter_notice(in, in.exec_candidates.front(), out);
     return out;
   }
-  // A bare name: the file found inside, and the one the caller would run.
-  const std::string found = inside(in, command);
-  if (found.empty()) return out;  // not found inside: the exec error says so, with a hint
-  const std::string host = on_host(command);
+  // A bare name: the first candidate inside (those under a system tree exist:
+  // the plan dropped the missing ones), and the file the caller would run.
+  const auto shown = std::find_if(in.exec_candidates.begin(), in.exec_candidates.end(),
+                                  [&](const std::string& c) {
+                                    return under_system_tree(in.policy, c) || file_inside(in, c);
+                                  });
+  if (shown == in.exec_candidates.end()) return out;  // not found inside: the exec error says so
+  const std::string& found = *shown;
+  std::string host;
+  const char* caller_path = std::getenv("PATH");
+  if (caller_path != nullptr && in.inside_path == caller_path) {
+    // The same PATH: only a candidate before the one found inside can differ.
+    const auto earlier = std::find_if(in.exec_candidates.begin(), shown, [](const std::string& c) {
+      return ::access(c.c_str(), X_OK) == 0;
+    });
+    host = earlier != shown ? *earlier : found;
+  } else {
+    host = on_host(command);
+  }
   if (!host.empty() && host != found && canonical(host) != canonical(found)) {
     out.push_back(command + " is " + host + " outside but " + found + " inside (keep yours with " +
-                  quoted_grant(host) + ")");
+                  exec_option(host) + ")");
   }
   interpreter_notice(in, found, out);
   return out;

@@ -23,6 +23,9 @@ struct NoticeInputs {
   const std::string& cwd;        // the caller's working directory (canonical)
   const std::string& home;       // the sandbox's $HOME
   const std::string& inside_path;  // PATH inside the sandbox
+  // Where execve will look, in order (LaunchPlan::exec_candidates: system-tree
+  // paths missing on the host already dropped; a path command's real file).
+  const std::vector<std::string>& exec_candidates;
   const std::vector<PathGrant>& grants;  // canonical grants, the command's included
   const fs::ViewPlan& view;
 };

@@ -76,17 +76,17 @@ std::pair<std::string, std::string> shebang(const std::string& file) {
 
 std::string exec_option(const std::string& path) { return "--exec " + path; }
 
-void interpreter_notice(const NoticeInputs& in, const std::string& command_file,
-                        std::vector<std::string>& out) {
+void interpreter_notice(const NoticeInputs& in, const std::string& command_file, Notices& out) {
   const auto [interpreter, argument] = shebang(command_file);
   if (interpreter.empty() || interpreter[0] != '/') return;
   const std::string& command = in.argv.front();
   if (!file_inside(in, interpreter)) {
     if (!exists(interpreter)) {
-      out.push_back(command + ": its #! interpreter " + interpreter + " does not exist");
+      out.missing_interpreter = "its #! interpreter " + interpreter + " does not exist";
     } else {
-      out.push_back(command + ": its #! interpreter " + interpreter +
-                    " is not inside the sandbox (grant it with " + exec_option(interpreter) + ")");
+      out.missing_interpreter = "its #! interpreter " + interpreter +
+                                " is not inside the sandbox (grant it with " +
+                                exec_option(interpreter) + ")";
     }
     return;
   }
@@ -97,7 +97,7 @@ void interpreter_notice(const NoticeInputs& in, const std::string& command_file,
     return;
   }
   const std::string host = on_host(argument);
-  out.push_back(command + ": its #! interpreter " + argument + " (through " + interpreter +
+  out.lines.push_back(command + ": its #! interpreter " + argument + " (through " + interpreter +
                 ") is not inside the sandbox" +
                 (host.empty() ? std::string() : " (it is " + host + " outside; grant it with " +
                                                     exec_option(host) + ")"));
@@ -127,12 +127,12 @@ bool directory_in_view(const fs::ViewPlan& view, const std::string& path) {
   });
 }
 
-std::vector<std::string> plan_notices(const NoticeInputs& in) {
-  std::vector<std::string> out;
+Notices plan_notices(const NoticeInputs& in) {
+  Notices out;
   // The working directory.
   if (!directory_in_view(in.view, in.cwd) && names_relative_path(in)) {
     const std::string start = directory_in_view(in.view, in.home) ? in.home : "/";
-    out.push_back("the working directory " + in.cwd + " is not inside the sandbox: the program "
+    out.lines.push_back("the working directory " + in.cwd + " is not inside the sandbox: the program "
                   "starts in " + start + " (grant it with --ro . or --rw .)");
   }
   const std::string& command = in.argv.front();
@@ -160,7 +160,7 @@ std::vector<std::string> plan_notices(const NoticeInputs& in) {
     host = on_host(command);
   }
   if (!host.empty() && host != found && canonical(host) != canonical(found)) {
-    out.push_back(command + " is " + host + " outside but " + found + " inside (keep yours with " +
+    out.lines.push_back(command + " is " + host + " outside but " + found + " inside (keep yours with " +
                   exec_option(host) + ")");
   }
   interpreter_notice(in, found, out);

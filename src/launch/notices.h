@@ -5,7 +5,8 @@
 //
 //   - the working directory is not inside the view, the command line names
 //     paths relative to it, and the program starts elsewhere;
-//   - the command's #! interpreter is not inside;
+//   - the command's #! interpreter is not inside (then the exec error names
+//     it; through /usr/bin/env, a notice);
 //   - a bare command name finds a different file inside than outside.
 #pragma once
 
@@ -30,7 +31,14 @@ struct NoticeInputs {
   const fs::ViewPlan& view;
 };
 
-std::vector<std::string> plan_notices(const NoticeInputs& in);
+struct Notices {
+  std::vector<std::string> lines;
+  // The command's #! interpreter is not inside: execve will fail with
+  // ENOENT, and this, not "not found", is the error the user sees.
+  std::string missing_interpreter;  // "its #! interpreter /x is not inside the sandbox (...)"
+};
+
+Notices plan_notices(const NoticeInputs& in);
 
 // Whether the view holds the directory path (bound, created, or on the way
 // to something bound), as planned.

@@ -223,8 +223,10 @@ Result<LaunchPlan> make_plan(const Policy& requested, const std::vector<std::str
   if (!view) return std::move(view).error();
   plan.view = std::move(*view);
   if (!without_namespaces) {  // without a view the host's tree is what the program sees
-    plan.notices = plan_notices({policy, argv, plan.cwd, plan.home, lookup(plan.env, "PATH"),
-                                 plan.exec_candidates, grants, plan.view});
+    Notices notices = plan_notices({policy, argv, plan.cwd, plan.home, lookup(plan.env, "PATH"),
+                                    plan.exec_candidates, grants, plan.view});
+    plan.notices = std::move(notices.lines);
+    plan.missing_interpreter = std::move(notices.missing_interpreter);
   }
   auto pty = init::plan_pty(policy.pty);                  // decided here: it adds to the view
   if (!pty) return std::move(pty).error();

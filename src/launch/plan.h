@@ -74,6 +74,8 @@ struct LaunchPlan {
   std::vector<std::string> skipped;
   // What the user cannot see from outside (launch/notices.h), one line each.
   std::vector<std::string> notices;
+  // The command's #! interpreter that is not inside, for the exec error.
+  std::string missing_interpreter;
   // --timing: the page the child stamps each step into; null otherwise.
   StepClock* step_clock = nullptr;
 };

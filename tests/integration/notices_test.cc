@@ -58,6 +58,11 @@ TEST(Notices, MissingShebangInterpreterIsNamed) {
   EXPECT_TRUE(has(r.err, "sandbox: " + script + ": its #! interpreter " + shell +
                              " is not inside the sandbox (grant it with --exec " + shell + ")"))
       << r.err;
+  EXPECT_EQ(r.status, 127);
+  EXPECT_EQ(r.err.find("not found inside"), std::string::npos) << r.err;  // the script is there
+  // It is the error, so -q does not hide it.
+  const auto quiet = run(sandbox({"-q", script}));
+  EXPECT_TRUE(has(quiet.err, "its #! interpreter " + shell + " is not inside the sandbox")) << quiet.err;
   const auto granted = run(sandbox({"--exec", shell, script}));
   EXPECT_EQ(granted.status, 0) << granted.err;
   EXPECT_EQ(granted.out, "ran\n");

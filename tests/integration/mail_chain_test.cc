@@ -88,3 +88,19 @@ TEST(MailChain, ClamscanNeedsAScratchTmpToFindTheInfected) {
   EXPECT_EQ(scratch.status, 1) << scratch.out << scratch.err;
   EXPECT_TRUE(has(scratch.out, "FOUND")) << scratch.out;
 }
+
+// spamassassin's headers say "on sandbox" unless --hostname keeps a name.
+TEST(MailChain, SpamassassinStampsTheGivenHostname) {
+  if (run({"sh", "-c", "command -v spamassassin"}).status != 0) GTEST_SKIP() << "spamassassin is not installed";
+  RunOptions input;
+  input.stdin_null = false;
+  input.stdin_data = "From: a@example.net\nTo: b@example.org\nSubject: hi\n\nhello\n";
+  input.timeout_seconds = 120;
+  const auto named = run(sandbox({"-q", "-M", "--ro", "/etc/spamassassin", "--hostname", "mx1.example.org",
+                                  "spamassassin", "-L", "-x", "--cf=use_bayes 0"}),
+                         input);
+  EXPECT_EQ(named.status, 0) << named.err;
+  EXPECT_TRUE(has(named.out, "X-Spam-Checker-Version: SpamAssassin")) << named.out;
+  EXPECT_TRUE(has(named.out, " on mx1.example.org\n")) << named.out;
+  EXPECT_EQ(named.err, "");
+}

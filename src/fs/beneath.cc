@@ -49,19 +49,16 @@ int open_beneath(int root_fd, const char* path, int flags, unsigned mode, Resolv
   }
 }
 
-int make_dirs_beneath(int root_fd, const char* path, bool include_last, unsigned mode,
-                      Resolve how) noexcept {
-  char buf[PATH_MAX];
-  std::size_t len = 0;
-  if (int err = copy_relative(path, buf, &len); err != 0) return err;
-  int parent = open_beneath(root_fd, "", kDirFlags, 0, how);
-  if (parent < 0) return -parent;
+namespace {
+
+// mkdir -p of buf[0, len) beneath root_fd, component by component; returns
+// the last directory's fd (O_PATH) or -errno.
+int walk_dirs(int root_fd, char* buf, std::size_t len, unsigned mode, Resolve how) {
+  int parent = root_fd;  // borrowed until the first step
   std::size_t start = 0;
   int err = 0;
-  for (std::size_t i = 0; i <= len && err == 0; ++i) {
-    if (buf[i] != '/' && buf[i] != '\0') continue;
-    const bool last = buf[i] == '\0';
-    if (last && !include_last) break;
+  for (std::size_t i = 0; i <= len; ++i) {
+    if (i < len && buf[i] != '/') continue;
     const std::size_t n = i - start;
     if (n == 0 || (n == 1 && buf[start] == '.')) {  // "a//b", "a/./b"
       start = i + 1;
@@ -80,22 +77,63 @@ int make_dirs_beneath(int root_fd, const char* path, bool include_last, unsigned
       err = errno;
       break;
     }
-    // The next parent, resolved again from the root: a symlink met on the
-    // way is followed as the root sees it (in_root) or refused (no_symlinks).
-    const char saved = buf[i];
-    buf[i] = '\0';
-    const int next = open_beneath(root_fd, buf, kDirFlags, 0, how);
-    buf[i] = saved;
+    // The next parent: one plain name beneath this one (no symlink, no
+    // `..`); else resolved again from the root, where a symlink is followed
+    // as the root sees it (in_root) or refused (no_symlinks).
+    int next = sys::openat2(parent, name, kDirFlags, 0,
+                            RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
     if (next < 0) {
-      err = -next;
-      break;
+      const int step_err = errno;
+      if (step_err == ELOOP && how == Resolve::no_symlinks) {
+        err = ELOOP;
+        break;
+      }
+      if (step_err != ELOOP && step_err != EXDEV && step_err != EAGAIN && step_err != EINTR) {
+        err = step_err;
+        break;
+      }
+      const char saved = buf[i];
+      buf[i] = '\0';
+      next = open_beneath(root_fd, buf, kDirFlags, 0, how);
+      buf[i] = saved;
+      if (next < 0) {
+        err = -next;
+        break;
+      }
     }
-    ::close(parent);
+    if (parent != root_fd) ::close(parent);
     parent = next;
     start = i + 1;
   }
-  ::close(parent);
-  return err;
+  if (err != 0) {
+    if (parent != root_fd) ::close(parent);
+    return -err;
+  }
+  return parent != root_fd ? parent : open_beneath(root_fd, "", kDirFlags, 0, how);
+}
+
+}  // namespace
+
+int make_dirs_beneath(int root_fd, const char* path, bool include_last, unsigned mode,
+                      Resolve how) noexcept {
+  char buf[PATH_MAX];
+  std::size_t len = 0;
+  if (int err = copy_relative(path, buf, &len); err != 0) return err;
+  if (!include_last) {
+    const char* slash = std::strrchr(buf, '/');
+    len = slash != nullptr ? static_cast<std::size_t>(slash - buf) : 0;
+  }
+  const int fd = walk_dirs(root_fd, buf, len, mode, how);
+  if (fd < 0) return -fd;
+  ::close(fd);
+  return 0;
+}
+
+int open_dirs_beneath(int root_fd, const char* path, unsigned mode, Resolve how) noexcept {
+  char buf[PATH_MAX];
+  std::size_t len = 0;
+  if (int err = copy_relative(path, buf, &len); err != 0) return -err;
+  return walk_dirs(root_fd, buf, len, mode, how);
 }
 
 int open_parent_beneath(int root_fd, const char* path, unsigned mode, Resolve how,
@@ -111,10 +149,7 @@ int open_parent_beneath(int root_fd, const char* path, unsigned mode, Resolve ho
   while (*rel == '/') ++rel;
   if (std::strlen(rel) != len) return -EINVAL;  // "a/b/": a directory, no name to make
   *name = rel + name_at;
-  if (int err = make_dirs_beneath(root_fd, buf, false, mode, how); err != 0) return -err;
-  if (slash == nullptr) return open_beneath(root_fd, "", kDirFlags, 0, how);
-  buf[name_at - 1] = '\0';
-  return open_beneath(root_fd, buf, kDirFlags, 0, how);
+  return walk_dirs(root_fd, buf, name_at > 0 ? name_at - 1 : 0, mode, how);
 }
 
 }  // namespace sandbox::fs

@@ -34,6 +34,10 @@ int open_beneath(int root_fd, const char* path, int flags, unsigned mode, Resolv
 int make_dirs_beneath(int root_fd, const char* path, bool include_last, unsigned mode,
                       Resolve how) noexcept;
 
+// mkdir -p of the whole path, then its last directory opened O_PATH:
+// returns the fd (>= 0) or -errno. A mount point made and opened at once.
+int open_dirs_beneath(int root_fd, const char* path, unsigned mode, Resolve how) noexcept;
+
 // The directory holding path's last component, made (mkdir -p) when
 // missing, opened O_PATH beneath the root: returns its fd (>= 0) or -errno,
 // and in *name the last component (a pointer into path). A path whose last

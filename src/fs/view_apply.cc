@@ -43,12 +43,16 @@ int open_target(int root_fd, const std::string& target, int flags = 0) {
   return open_beneath(root_fd, target.c_str(), O_PATH | flags, 0, kInRoot);
 }
 
-// Attaches the detached mount `tree` on target (beneath the root).
-int attach(int tree, int root_fd, const std::string& target, int flags = 0) {
-  const int to = open_target(root_fd, target, flags);
+// Attaches the detached mount `tree` on the inode open at `to`.
+int attach_at(int tree, int to) {
+  return sys::move_mount(tree, "", to, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) == 0 ? 0 : errno;
+}
+
+// Attaches the detached mount `tree` on target (beneath the root). `to` < 0
+// on entry is -errno from opening it (the caller's open_*_beneath).
+int attach_and_close(int tree, int to) {
   if (to < 0) return -to;
-  const int err = sys::move_mount(tree, "", to, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) == 0
-                      ? 0 : errno;
+  const int err = attach_at(tree, to);
   ::close(to);
   return err;
 }
@@ -67,9 +71,9 @@ int format_mode(unsigned mode, char (&out)[8]) {
   return 0;
 }
 
-// A new filesystem instance (tmpfs, proc), attached at `where` (an absolute
-// host path) when root_fd < 0, else at the target beneath root_fd.
-int mount_fresh(const char* fstype, unsigned mode, std::uint64_t attributes, int root_fd,
+// A new filesystem instance (tmpfs, proc), attached on the directory open
+// at to_fd, or at `where` (an absolute host path) when to_fd < 0.
+int mount_fresh(const char* fstype, unsigned mode, std::uint64_t attributes, int to_fd,
                 const char* where, int* mount_fd_out) {
   const int fs = sys::fsopen(fstype, FSOPEN_CLOEXEC);
   if (fs < 0) return errno;
@@ -95,16 +99,24 @@ int mount_fresh(const char* fstype, unsigned mode, std::uint64_t attributes, int
   }
   ::close(fs);
   if (err != 0) return err;
-  if (root_fd < 0) {
+  if (to_fd < 0) {
     if (sys::move_mount(mnt, "", AT_FDCWD, where, MOVE_MOUNT_F_EMPTY_PATH) != 0) err = errno;
   } else {
-    err = attach(mnt, root_fd, where, O_DIRECTORY);
+    err = attach_at(mnt, to_fd);
   }
   if (mount_fd_out != nullptr && err == 0) {
     *mount_fd_out = mnt;
   } else {
     ::close(mnt);
   }
+  return err;
+}
+
+// mount_fresh on the mount point `to` (-errno when it could not be opened).
+int mount_fresh_and_close(const char* fstype, unsigned mode, std::uint64_t attributes, int to) {
+  if (to < 0) return -to;
+  const int err = mount_fresh(fstype, mode, attributes, to, nullptr, nullptr);
+  ::close(to);
   return err;
 }
 
@@ -149,7 +161,7 @@ int bind_generated_file(const MountOp& op, int root_fd) {
   sys::MountAttr attr;
   attr.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
   if (sys::mount_setattr(tree, "", AT_EMPTY_PATH, attr) != 0) err = errno;
-  if (err == 0) err = attach(tree, root_fd, op.target);
+  if (err == 0) err = attach_and_close(tree, open_target(root_fd, op.target));
   ::close(tree);
   return err;
 }
@@ -164,17 +176,17 @@ int make_symlink(const MountOp& op, int root_fd) {
   return err;
 }
 
-// The mount point of a bind: a directory, or an empty file of the same kind.
-int make_mount_point(const MountOp& op, int root_fd) {
-  if (op.source_is_dir) return make_dirs(root_fd, op.target, true, 0755);
+// The mount point of a bind, made and opened: a directory, or an empty
+// file of the same kind. Returns its fd or -errno.
+int open_mount_point(const MountOp& op, int root_fd) {
+  if (op.source_is_dir) return open_dirs_beneath(root_fd, op.target.c_str(), 0755, kInRoot);
   const char* name = nullptr;
   const int parent = open_parent_beneath(root_fd, op.target.c_str(), 0755, kInRoot, &name);
-  if (parent < 0) return -parent;
+  if (parent < 0) return parent;
   const int fd = ::openat(parent, name, O_CREAT | O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0600);
-  const int err = fd < 0 ? errno : 0;
-  if (fd >= 0) ::close(fd);
+  const int err = errno;
   ::close(parent);
-  return err;
+  return fd >= 0 ? fd : -err;
 }
 
 int apply(const MountOp& op, int root_fd, int source_fd) {
@@ -183,23 +195,21 @@ int apply(const MountOp& op, int root_fd, int source_fd) {
     case OpKind::dir: return make_dirs(root_fd, rel, true, op.mode);
     case OpKind::symlink: return make_symlink(op, root_fd);
     case OpKind::tmpfs:
-      if (int err = make_dirs(root_fd, rel, true, 0755); err != 0) return err;
-      return mount_fresh("tmpfs", op.mode, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, root_fd, rel.c_str(),
-                         nullptr);
+      return mount_fresh_and_close("tmpfs", op.mode, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+                                   open_dirs_beneath(root_fd, rel.c_str(), 0755, kInRoot));
     case OpKind::proc:
-      return mount_fresh("proc", 0, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
-                         root_fd, rel.c_str(), nullptr);
+      return mount_fresh_and_close("proc", 0, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+                                   open_target(root_fd, rel, O_DIRECTORY));
     case OpKind::remount_ro: return make_read_only(root_fd, rel);
     case OpKind::devpts:
-      if (int err = make_dirs(root_fd, rel, true, 0755); err != 0) return err;
-      return mount_fresh("devpts", 0, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, root_fd, rel.c_str(), nullptr);
+      return mount_fresh_and_close("devpts", 0, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC,
+                                   open_dirs_beneath(root_fd, rel.c_str(), 0755, kInRoot));
     case OpKind::file: return bind_generated_file(op, root_fd);
     case OpKind::bind_ro:
     case OpKind::bind_rw:
     case OpKind::bind_exec:
     case OpKind::bind_device:
-      if (int err = make_mount_point(op, root_fd); err != 0) return err;
-      return attach(source_fd, root_fd, rel, op.source_is_dir ? O_DIRECTORY : 0);
+      return attach_and_close(source_fd, open_mount_point(op, root_fd));
   }
   return EINVAL;
 }

@@ -61,7 +61,7 @@ Result<Target> resolve_target(const std::string& path) {
     return Target{Target::Kind::stream, fd, {}};
   }
   if (path.empty() || path.back() == '/') {
-    return Error(option + ": names a directory", EISDIR).with_hint("give a file name");
+    return Error(option, EISDIR).with_hint("give a file name");
   }
   struct stat link {};
   if (::lstat(path.c_str(), &link) != 0) {
@@ -72,7 +72,7 @@ Result<Target> resolve_target(const std::string& path) {
   if (S_ISLNK(link.st_mode) && ::stat(path.c_str(), &st) != 0) {
     return Error::from_errno(option + ": a symlink to nothing usable").with_hint("point it at a file or remove it");
   }
-  if (S_ISDIR(st.st_mode)) return Error(option + ": is a directory", EISDIR).with_hint("give a file name");
+  if (S_ISDIR(st.st_mode)) return Error(option, EISDIR).with_hint("give a file name");
   if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) {
     if (::access(path.c_str(), W_OK) != 0) return Error::from_errno(option + ": cannot write to it");
     return Target{Target::Kind::stream, -1, path};  // written into: a reader or a terminal is there
@@ -87,14 +87,14 @@ Result<Target> resolve_target(const std::string& path) {
 
 Result<void> check_append(const std::string& path) {
   const std::string option = "--report-append " + path;
-  if (path.empty() || path.back() == '/') return Error(option + ": names a directory", EISDIR);
+  if (path.empty() || path.back() == '/') return Error(option, EISDIR).with_hint("give a file name");
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     if (errno != ENOENT) return Error::from_errno(option);
     if (auto dir = new_file(option, path); !dir) return std::move(dir).error();
     return success();
   }
-  if (S_ISDIR(st.st_mode)) return Error(option + ": is a directory", EISDIR);
+  if (S_ISDIR(st.st_mode)) return Error(option, EISDIR).with_hint("give a file name");
   if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode)) {
     return Error(option + ": neither a file, a FIFO nor a terminal", EINVAL);
   }

@@ -112,6 +112,10 @@ struct Policy {
   Limits limits;
   // --report FILE: one JSON object describing the run ("-": stderr).
   std::string report_path;
+  // --report-fd N: the same object written into descriptor N (-1: none).
+  int report_fd = -1;
+  // --report-append FILE: one JSON line per run appended to FILE.
+  std::string report_append;
 
   // -X: run the program on a private nested X server (Xephyr) in a window of
   // its own, with a window manager (-W), size (-w) and DPI (-d); src/x11/.

@@ -51,10 +51,10 @@ int main(int argc, char** argv) {
   auto record = sandbox::report::begin(policy, invocation->command);
   auto failed = [&](const sandbox::Error& error) {
     record.error = error;
-    return sandbox::report::finish(policy.report_path, record, fail(error));
+    return sandbox::report::finish(policy, record, fail(error));
   };
   if (auto valid = policy.validate(); !valid) return failed(valid.error());
-  if (auto ok = sandbox::report::check_destination(policy.report_path); !ok) return fail(ok.error());
+  if (auto ok = sandbox::report::check_destinations(policy); !ok) return fail(ok.error());
 
   if (policy.x11.enabled) return sandbox::cli::run_x11(policy, invocation->command);  // -X
   // Signals that arrive while the sandbox starts stay pending until wait()
@@ -68,5 +68,5 @@ int main(int argc, char** argv) {
   const sandbox::Outcome outcome = child->wait();
   if (!outcome.message.empty()) std::cerr << "sandbox: " << outcome.message << '\n';
   record.outcome = outcome;
-  return sandbox::report::finish(policy.report_path, record, outcome.exit_status());
+  return sandbox::report::finish(policy, record, outcome.exit_status());
 }

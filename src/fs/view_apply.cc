@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "fs/beneath.h"
 #include "fs/view.h"
 #include "util/sys.h"
 
@@ -30,29 +31,32 @@ std::uint64_t bind_attributes(OpKind kind) {
   }
 }
 
-// "/usr/bin" -> "usr/bin": paths relative to the new root's fd.
-const char* relative(const std::string& target) {
-  const char* p = target.c_str();
-  while (*p == '/') ++p;
-  return *p != '\0' ? p : ".";
+// Every target is resolved beneath the staging root (fs/beneath.h): a `..`
+// or a symlink in a planned path stays inside the view being built.
+constexpr Resolve kInRoot = Resolve::in_root;
+
+// mkdir -p beneath root_fd; existing directories are fine.
+int make_dirs(int root_fd, const std::string& target, bool include_last, unsigned mode) {
+  return make_dirs_beneath(root_fd, target.c_str(), include_last, mode, kInRoot);
 }
 
-// mkdir -p beneath root_fd; existing directories are fine (even on a
-// read-only bind, where the kernel reports EEXIST before EROFS).
-int make_dirs(int root_fd, const char* rel, bool include_last, unsigned mode) {
-  char buf[PATH_MAX];
-  const std::size_t len = std::strlen(rel);
-  if (len >= sizeof(buf)) return ENAMETOOLONG;
-  std::memcpy(buf, rel, len + 1);
-  for (std::size_t i = 1; i <= len; ++i) {
-    if (buf[i] != '/' && buf[i] != '\0') continue;
-    if (buf[i] == '\0' && !include_last) break;
-    const char saved = buf[i];
-    buf[i] = '\0';
-    if (::mkdirat(root_fd, buf, mode) != 0 && errno != EEXIST) return errno;
-    buf[i] = saved;
-  }
-  return 0;
+// The existing target, opened O_PATH beneath the root, for move_mount.
+int open_target(int root_fd, const std::string& target, int flags = 0) {
+  return open_beneath(root_fd, target.c_str(), O_PATH | flags, 0, kInRoot);
+}
+
+// Attaches the detached mount `tree` on the inode open at `to`.
+int attach_at(int tree, int to) {
+  return sys::move_mount(tree, "", to, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) == 0 ? 0 : errno;
+}
+
+// Attaches the detached mount `tree` on target (beneath the root). `to` < 0
+// on entry is -errno from opening it (the caller's open_*_beneath).
+int attach_and_close(int tree, int to) {
+  if (to < 0) return -to;
+  const int err = attach_at(tree, to);
+  ::close(to);
+  return err;
 }
 
 int format_mode(unsigned mode, char (&out)[8]) {
@@ -69,9 +73,9 @@ int format_mode(unsigned mode, char (&out)[8]) {
   return 0;
 }
 
-// A new filesystem instance (tmpfs, proc), attached at rel beneath root_fd;
-// root_fd < 0 attaches at an absolute path.
-int mount_fresh(const char* fstype, unsigned mode, std::uint64_t attributes, int root_fd,
+// A new filesystem instance (tmpfs, proc), attached on the directory open
+// at to_fd, or at `where` (an absolute host path) when to_fd < 0.
+int mount_fresh(const char* fstype, unsigned mode, std::uint64_t attributes, int to_fd,
                 const char* where, int* mount_fd_out) {
   const int fs = sys::fsopen(fstype, FSOPEN_CLOEXEC);
   if (fs < 0) return errno;
@@ -97,9 +101,10 @@ int mount_fresh(const char* fstype, unsigned mode, std::uint64_t attributes, int
   }
   ::close(fs);
   if (err != 0) return err;
-  if (sys::move_mount(mnt, "", root_fd < 0 ? AT_FDCWD : root_fd, where,
-                      MOVE_MOUNT_F_EMPTY_PATH) != 0) {
-    err = errno;
+  if (to_fd < 0) {
+    if (sys::move_mount(mnt, "", AT_FDCWD, where, MOVE_MOUNT_F_EMPTY_PATH) != 0) err = errno;
+  } else {
+    err = attach_at(mnt, to_fd);
   }
   if (mount_fd_out != nullptr && err == 0) {
     *mount_fd_out = mnt;
@@ -109,77 +114,105 @@ int mount_fresh(const char* fstype, unsigned mode, std::uint64_t attributes, int
   return err;
 }
 
-int make_read_only(int root_fd, const char* rel) {
-  const int tree = sys::open_tree(root_fd, rel, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-  if (tree < 0) return errno;
+// mount_fresh on the mount point `to` (-errno when it could not be opened).
+int mount_fresh_and_close(const char* fstype, unsigned mode, std::uint64_t attributes, int to) {
+  if (to < 0) return -to;
+  const int err = mount_fresh(fstype, mode, attributes, to, nullptr, nullptr);
+  ::close(to);
+  return err;
+}
+
+int make_read_only(int root_fd, const std::string& target) {
+  const int from = open_target(root_fd, target);
+  if (from < 0) return -from;
+  const int tree = sys::open_tree(from, "", AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+  const int open_err = errno;
+  if (tree < 0) {
+    ::close(from);
+    return open_err;
+  }
   sys::MountAttr attr;
   attr.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
   int err = 0;
   if (sys::mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, attr) != 0 ||
-      sys::move_mount(tree, "", root_fd, rel, MOVE_MOUNT_F_EMPTY_PATH) != 0) {
+      sys::move_mount(tree, "", from, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) != 0) {
     err = errno;
   }
   ::close(tree);
+  ::close(from);
   return err;
 }
 
 // Writes op.link into op.source beneath the root, then binds a read-only
 // clone of it over op.target.
 int bind_generated_file(const MountOp& op, int root_fd) {
-  const char* staged = relative(op.source);
-  if (int err = make_dirs(root_fd, staged, false, 0755); err != 0) return err;
-  const int fd = ::openat(root_fd, staged, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW,
-                          op.mode);
-  if (fd < 0) return errno;
+  const char* name = nullptr;
+  const int parent = open_parent_beneath(root_fd, op.source.c_str(), 0755, kInRoot, &name);
+  if (parent < 0) return -parent;
+  const int fd = ::openat(parent, name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, op.mode);
+  const int open_err = errno;
+  ::close(parent);
+  if (fd < 0) return open_err;
   const ssize_t n = ::write(fd, op.link.data(), op.link.size());
   int err = n == static_cast<ssize_t>(op.link.size()) ? 0 : (n < 0 ? errno : EIO);
+  // The very file written, not a name that could have changed since.
+  const int tree = err == 0 ? sys::open_tree(fd, "", AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC) : -1;
+  if (err == 0 && tree < 0) err = errno;
   ::close(fd);
   if (err != 0) return err;
-  const int tree = sys::open_tree(root_fd, staged, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-  if (tree < 0) return errno;
   sys::MountAttr attr;
   attr.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
-  if (sys::mount_setattr(tree, "", AT_EMPTY_PATH, attr) != 0 ||
-      sys::move_mount(tree, "", root_fd, relative(op.target), MOVE_MOUNT_F_EMPTY_PATH) != 0) {
-    err = errno;
-  }
+  if (sys::mount_setattr(tree, "", AT_EMPTY_PATH, attr) != 0) err = errno;
+  if (err == 0) err = attach_and_close(tree, open_target(root_fd, op.target));
   ::close(tree);
   return err;
 }
 
+// A new symlink (op.target -> op.link), made in its parent beneath the root.
+int make_symlink(const MountOp& op, int root_fd) {
+  const char* name = nullptr;
+  const int parent = open_parent_beneath(root_fd, op.target.c_str(), 0755, kInRoot, &name);
+  if (parent < 0) return -parent;
+  const int err = ::symlinkat(op.link.c_str(), parent, name) == 0 ? 0 : errno;
+  ::close(parent);
+  return err;
+}
+
+// The mount point of a bind, made and opened: a directory, or an empty
+// file of the same kind. Returns its fd or -errno.
+int open_mount_point(const MountOp& op, int root_fd) {
+  if (op.source_is_dir) return open_dirs_beneath(root_fd, op.target.c_str(), 0755, kInRoot);
+  const char* name = nullptr;
+  const int parent = open_parent_beneath(root_fd, op.target.c_str(), 0755, kInRoot, &name);
+  if (parent < 0) return parent;
+  const int fd = ::openat(parent, name, O_CREAT | O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0600);
+  const int err = errno;
+  ::close(parent);
+  return fd >= 0 ? fd : -err;
+}
+
 int apply(const MountOp& op, int root_fd, int source_fd) {
-  const char* rel = relative(op.target);
+  const std::string& rel = op.target;
   switch (op.kind) {
     case OpKind::dir: return make_dirs(root_fd, rel, true, op.mode);
-    case OpKind::symlink:
-      if (int err = make_dirs(root_fd, rel, false, 0755); err != 0) return err;
-      return ::symlinkat(op.link.c_str(), root_fd, rel) == 0 ? 0 : errno;
+    case OpKind::symlink: return make_symlink(op, root_fd);
     case OpKind::tmpfs:
-      if (int err = make_dirs(root_fd, rel, true, 0755); err != 0) return err;
-      return mount_fresh("tmpfs", op.mode, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, root_fd, rel,
-                         nullptr);
+      return mount_fresh_and_close("tmpfs", op.mode, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+                                   open_dirs_beneath(root_fd, rel.c_str(), 0755, kInRoot));
     case OpKind::proc:
-      return mount_fresh("proc", 0, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
-                         root_fd, rel, nullptr);
+      return mount_fresh_and_close("proc", 0, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+                                   open_target(root_fd, rel, O_DIRECTORY));
     case OpKind::remount_ro: return make_read_only(root_fd, rel);
     case OpKind::devpts:
-      if (int err = make_dirs(root_fd, rel, true, 0755); err != 0) return err;
-      return mount_fresh("devpts", 0, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, root_fd, rel, nullptr);
+      return mount_fresh_and_close("devpts", 0, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC,
+                                   open_dirs_beneath(root_fd, rel.c_str(), 0755, kInRoot));
     case OpKind::file: return bind_generated_file(op, root_fd);
     case OpKind::bind_ro:
     case OpKind::bind_rw:
     case OpKind::bind_exec:
     case OpKind::bind_rw_exec:
-    case OpKind::bind_device: {
-      // The mount point: a directory or an empty file of the same kind.
-      if (int err = make_dirs(root_fd, rel, op.source_is_dir, 0755); err != 0) return err;
-      if (!op.source_is_dir) {
-        const int fd = ::openat(root_fd, rel, O_CREAT | O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0600);
-        if (fd < 0) return errno;
-        ::close(fd);
-      }
-      return sys::move_mount(source_fd, "", root_fd, rel, MOVE_MOUNT_F_EMPTY_PATH) == 0 ? 0 : errno;
-    }
+    case OpKind::bind_device:
+      return attach_and_close(source_fd, open_mount_point(op, root_fd));
   }
   return EINVAL;
 }

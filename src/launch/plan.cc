@@ -19,6 +19,7 @@
 #include "net/plan.h"
 #include "net/nft_loader.h"
 #include "seccomp/cache.h"
+#include "util/path.h"
 #include "util/sys.h"
 
 extern char** environ;
@@ -55,8 +56,9 @@ Caller identify_caller() {
   } else {
     c.home = "/";
   }
-  // A trailing slash would name the same directory twice in the view.
-  while (c.home.size() > 1 && c.home.back() == '/') c.home.pop_back();
+  // Lexically: HOME=/../../x is /x (nothing is made outside the view), and
+  // no trailing slash names the same directory twice.
+  c.home = util::normalize_absolute(c.home).value_or("/");
   return c;
 }
 

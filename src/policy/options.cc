@@ -311,11 +311,29 @@ constexpr Option kOptions[] = {
        return success();
      }},
     {"report", "", "FILE", "Resources",
-     "Write one JSON object describing the run to FILE ('-': standard error), on every exit.",
+     "Write one JSON object describing the run to FILE ('-': standard error), on every exit; a file is replaced atomically, a FIFO, terminal or /dev/stdout is written into.",
      Kind::value,
      [](Policy& p, const std::string& v) -> Result<void> {
        if (v.empty()) return Error("--report: expected a file name or -");
        p.report_path = v;
+       return success();
+     }},
+    {"report-fd", "", "N", "Resources",
+     "Write the same JSON object into descriptor N (open for writing), on every exit.",
+     Kind::value,
+     [](Policy& p, const std::string& v) -> Result<void> {
+       if (v.empty() || v.size() > 9 || v.find_first_not_of("0123456789") != std::string::npos) {
+         return Error("--report-fd: expected a descriptor number, not '" + v + "'", EINVAL);
+       }
+       p.report_fd = std::stoi(v);
+       return success();
+     }},
+    {"report-append", "", "FILE", "Resources",
+     "Append the run's JSON object to FILE as one line (a log of every run; never truncated).",
+     Kind::value,
+     [](Policy& p, const std::string& v) -> Result<void> {
+       if (v.empty()) return Error("--report-append: expected a file name");
+       p.report_append = v;
        return success();
      }},
     {"best-effort", "", "", "Layers",

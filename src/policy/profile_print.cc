@@ -124,6 +124,8 @@ std::string to_toml(const Policy& policy) {
   }
   list("rlimit", rlimits);
   value("report", policy.report_path);
+  if (policy.report_fd >= 0) value("report-fd", std::to_string(policy.report_fd));
+  value("report-append", policy.report_append);
   flag("timing", policy.timing);
   flag("quiet", policy.quiet);
   value("seccomp", policy.seccomp == SeccompMode::log ? "log" : "enforce");

@@ -4,7 +4,8 @@
 // one that reserves the label). A client connects, sends one request line
 // ("info\n" or "kill\n") and reads one JSON object back:
 //   info -> {"label", "profile", "pid" (supervisor), "init_pid", "uid",
-//            "started" (Unix seconds), "command" [argv]}
+//            "started" (Unix seconds), "command" [argv]}, or
+//           {"ok": false, "error": "..."} to anyone but the owner and root
 //   kill -> {"ok": true} once no process of the sandbox is left, or
 //           {"ok": false, "error": "..."}; only the owner (same uid, checked
 //           with SO_PEERCRED) or root may kill.
@@ -44,7 +45,9 @@ std::vector<Level> running_levels();
 
 // Client side; each call is bounded in time (a hung supervisor cannot hang us).
 // Asks all of them at once, within timeout_ms in total; a sandbox that does
-// not answer in time comes back with only its label's level filled in.
+// not answer in time comes back with only its label's level filled in, and
+// one that refuses (another user's: info is for the owner and root only)
+// is left out.
 std::vector<SandboxInfo> query_all(const std::vector<Level>& levels, int timeout_ms);
 Result<void> request_kill(const Level& level);
 

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "limits/parse.h"
+#include "report/destination.h"
 
 namespace sandbox::report {
 namespace {
@@ -145,32 +146,34 @@ std::string render(const RunRecord& record) {
 }
 
 Result<void> check_destination(const std::string& path) {
-  if (path.empty() || path == "-") return success();  // no --report, or stderr
-  const auto slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
-  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
-    return Error::from_errno("--report " + path + ": cannot write in " + dir);
-  }
+  if (path.empty()) return success();
+  auto target = resolve_target(path);
+  if (!target) return std::move(target).error();
   return success();
 }
 
-Result<void> write(const std::string& path, const RunRecord& record) {
-  const std::string text = render(record);
-  if (path == "-") {
-    if (::write(STDERR_FILENO, text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
-      return Error::from_errno("cannot write the report to standard error");
-    }
-    return success();
+Result<void> check_destinations(const Policy& policy) {
+  if (auto ok = check_destination(policy.report_path); !ok) return ok;
+  if (policy.report_fd >= 0) {
+    if (auto ok = check_writable_fd(policy.report_fd, "--report-fd"); !ok) return ok;
   }
+  if (!policy.report_append.empty()) return check_append(policy.report_append);
+  return success();
+}
+
+namespace {
+
+// A temporary file beside the real file, renamed over it: a reader sees the
+// old report or the new one, never half of one.
+Result<void> replace_atomically(const std::string& path, const std::string& text) {
   const std::string temp = path + ".tmp." + std::to_string(::getpid());
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
   if (fd < 0) return Error::from_errno("cannot create the report " + temp);
-  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  Error error = written ? Error() : Error::from_errno("cannot write the report " + temp);
-  if (::close(fd) != 0 && written) error = Error::from_errno("cannot write the report " + temp);
-  if (!written || error.errno_value() != 0) {
+  Result<void> written = write_all(fd, text, temp);
+  if (::close(fd) != 0 && written) written = Error::from_errno("cannot write the report " + temp);
+  if (!written) {
     ::unlink(temp.c_str());
-    return error;
+    return written;
   }
   if (::rename(temp.c_str(), path.c_str()) != 0) {
     Error rename_error = Error::from_errno("cannot rename the report to " + path);
@@ -180,13 +183,48 @@ Result<void> write(const std::string& path, const RunRecord& record) {
   return success();
 }
 
-int finish(const std::string& path, RunRecord& record, int status) {
+Result<void> write_text(const std::string& path, const std::string& text) {
+  auto target = resolve_target(path);
+  if (!target) return std::move(target).error();
+  if (target->kind == Target::Kind::replace) return replace_atomically(target->path, text);
+  if (target->fd >= 0) return write_all(target->fd, text, path);
+  // A FIFO or a terminal: opened for writing (a FIFO waits for its reader).
+  const int fd = ::open(target->path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) return Error::from_errno("cannot open the report " + path);
+  Result<void> written = write_all(fd, text, path);
+  ::close(fd);
+  return written;
+}
+
+// --report-append: one line per run, appended with one write(2), never
+// truncated.
+Result<void> append_text(const std::string& path, const std::string& text) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_NOCTTY | O_CLOEXEC, 0644);
+  if (fd < 0) return Error::from_errno("cannot open the report log " + path);
+  Result<void> written = write_all(fd, text, path);
+  if (::close(fd) != 0 && written) written = Error::from_errno("cannot write the report log " + path);
+  return written;
+}
+
+void say(const Result<void>& ok) {
+  if (ok) return;
+  const std::string line = "sandbox: " + ok.error().message() + "\n";
+  [[maybe_unused]] const ssize_t n = ::write(STDERR_FILENO, line.data(), line.size());
+}
+
+}  // namespace
+
+Result<void> write(const std::string& path, const RunRecord& record) {
+  return write_text(path, render(record));
+}
+
+int finish(const Policy& policy, RunRecord& record, int status) {
   record.exit_status = status;
-  if (path.empty()) return status;
-  if (auto ok = write(path, record); !ok) {
-    const std::string line = "sandbox: " + ok.error().message() + "\n";
-    [[maybe_unused]] const ssize_t n = ::write(STDERR_FILENO, line.data(), line.size());
-  }
+  if (policy.report_path.empty() && policy.report_fd < 0 && policy.report_append.empty()) return status;
+  const std::string text = render(record);
+  if (!policy.report_path.empty()) say(write_text(policy.report_path, text));
+  if (policy.report_fd >= 0) say(write_all(policy.report_fd, text, "descriptor " + std::to_string(policy.report_fd)));
+  if (!policy.report_append.empty()) say(append_text(policy.report_append, text));
   return status;
 }
 

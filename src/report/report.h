@@ -1,6 +1,8 @@
-// The run report (--report FILE): one JSON object per run, written on every
-// exit path, atomically (a temporary file renamed over FILE). The schema is
-// docs/report-schema.json.
+// The run report (--report FILE, --report-fd N, --report-append FILE): one
+// JSON object per run, written on every exit path. A regular file is
+// replaced atomically (a temporary file renamed over it); a stream is
+// written into; the append log gets one line per run (report/destination.h).
+// The schema is docs/report-schema.json.
 #pragma once
 
 #include <chrono>
@@ -36,17 +38,22 @@ RunRecord begin(const Policy& policy, const std::vector<std::string>& command);
 // The JSON text of the record (one line, newline-terminated).
 std::string render(const RunRecord& record);
 
-// Fails early when FILE cannot be written (its directory is missing or not
-// writable), before anything runs. "-" is always fine.
+// Fails early when --report FILE cannot take a report (a directory, "DIR/",
+// a missing or unwritable directory, a dangling symlink, a socket), before
+// anything runs. "-" is always fine.
 Result<void> check_destination(const std::string& path);
+// The same for every destination the policy names (--report, --report-fd,
+// --report-append).
+Result<void> check_destinations(const Policy& policy);
 
-// Writes the record to path ("-": standard error), atomically: a temporary
-// file next to it, then rename(2).
+// Writes the record to path ("-": standard error) without damaging it: a
+// regular file (or a symlink's target) is replaced atomically, a stream is
+// written into.
 Result<void> write(const std::string& path, const RunRecord& record);
 
 // The end of every run of the command: records the exit status, writes the
-// report when path is set (a failure to write it is said on stderr), and
-// returns status.
-int finish(const std::string& path, RunRecord& record, int status);
+// report to each destination the policy names (a failure to write one is
+// said on stderr), and returns status.
+int finish(const Policy& policy, RunRecord& record, int status);
 
 }  // namespace sandbox::report

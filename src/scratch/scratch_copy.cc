@@ -1,37 +1,31 @@
 // Copying the includes in the sandbox's init: no allocation, errno out.
 #include <fcntl.h>
-#include <limits.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 
+#include "fs/beneath.h"
 #include "scratch/scratch.h"
 
 namespace sandbox::scratch {
 namespace {
 
-// mkdir -p of the directories above `path` (an absolute path).
-int make_parents(const char* path) {
-  char buf[PATH_MAX];
-  const std::size_t len = std::strlen(path);
-  if (len >= sizeof(buf)) return ENAMETOOLONG;
-  std::memcpy(buf, path, len + 1);
-  for (std::size_t i = 1; i < len; ++i) {
-    if (buf[i] != '/') continue;
-    buf[i] = '\0';
-    if (::mkdir(buf, 0755) != 0 && errno != EEXIST) return errno;
-    buf[i] = '/';
-  }
-  return 0;
-}
-
-int copy_one(const Include& include) {
-  if (int err = make_parents(include.target.c_str()); err != 0) return err;
-  const int out = ::open(include.target.c_str(),
-                         O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, include.mode);
-  if (out < 0) return errno;
+// The target is made beneath the view's root with no symlink anywhere on
+// its path: init still holds its capabilities here, and a -H or -T
+// directory is the caller's own, so a symlink planted in it (docs -> /etc,
+// docs -> a granted directory, docs -> /proc/self/fd/N) would otherwise
+// redirect the copy out of the scratch.
+int copy_one(int root_fd, const Include& include) {
+  const char* name = nullptr;
+  const int parent = fs::open_parent_beneath(root_fd, include.target.c_str(), 0755,
+                                             fs::Resolve::no_symlinks, &name);
+  if (parent < 0) return -parent;
+  const int out = ::openat(parent, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, include.mode);
+  const int open_err = errno;
+  ::close(parent);
+  if (out < 0) return open_err;
   char buf[16384];
   off_t offset = 0;
   int err = 0;
@@ -62,11 +56,16 @@ int copy_one(const Include& include) {
 }  // namespace
 
 int copy_includes(const std::vector<Include>& includes, std::size_t* failed) noexcept {
-  for (std::size_t i = 0; i < includes.size(); ++i) {
+  if (includes.empty()) return 0;
+  const int root_fd = ::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);  // the view's root, after pivot_root
+  if (root_fd < 0) return errno;
+  int err = 0;
+  for (std::size_t i = 0; i < includes.size() && err == 0; ++i) {
     *failed = i;
-    if (int err = copy_one(includes[i]); err != 0) return err;
+    err = copy_one(root_fd, includes[i]);
   }
-  return 0;
+  ::close(root_fd);
+  return err;
 }
 
 }  // namespace sandbox::scratch

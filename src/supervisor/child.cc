@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <iterator>
 
 #include "init/reaper.h"
 #include "supervisor/child_state.h"
@@ -102,7 +103,8 @@ Outcome Child::wait() {
   const int trim_after = static_cast<int>(util::kTrimAfter.count());
   for (;;) {
     constexpr int kBase = 5;
-    pollfd fds[kBase + supervisor::PtyRelay::kSlots] = {
+    constexpr int kControl = kBase + supervisor::PtyRelay::kSlots;
+    pollfd fds[kControl + supervisor::ControlClients::kSlots] = {
         {state_->pidfd.get(), POLLIN, 0},
         {signals.fd(), POLLIN, 0},
         {report_open ? state_->report.get() : -1, POLLIN, 0},
@@ -111,10 +113,19 @@ Outcome Child::wait() {
     pollfd* pty_slots = &fds[kBase];
     for (int i = 0; i < supervisor::PtyRelay::kSlots; ++i) pty_slots[i] = {-1, 0, 0};
     if (state_->pty) state_->pty->prepare(pty_slots);
-    const int ready = ::poll(fds, kBase + supervisor::PtyRelay::kSlots, trimmed ? -1 : trim_after);
+    state_->control.prepare(&fds[kControl]);
+    // Control clients have deadlines of their own (supervisor/control.h).
+    const int idle_wait = trimmed ? -1 : trim_after;
+    const int control_wait = state_->control.timeout_ms();
+    const bool control_first = control_wait >= 0 && (idle_wait < 0 || control_wait < idle_wait);
+    const int ready = ::poll(fds, std::size(fds), control_first ? control_wait : idle_wait);
     if (ready < 0) {
       if (errno == EINTR) continue;
       break;
+    }
+    if (ready == 0 && control_first) {
+      state_->control.dispatch(*state_, &fds[kControl]);  // drops the clients past their deadline
+      continue;
     }
     if (ready == 0) {
       util::drop_resident(util::code_ranges());
@@ -132,7 +143,8 @@ Outcome Child::wait() {
         sys::pidfd_send_signal(state_->pidfd.get(), static_cast<int>(info.ssi_signo));
       }
     }
-    if ((fds[3].revents & POLLIN) != 0) supervisor::serve_control(*state_);
+    state_->control.dispatch(*state_, &fds[kControl]);
+    if ((fds[3].revents & POLLIN) != 0) state_->control.accept_pending(*state_);
     if ((fds[4].revents & POLLIN) != 0) state_->deadline->fire(state_->pidfd.get());
     if (state_->pty) state_->pty->dispatch(pty_slots);
     if ((fds[2].revents & (POLLIN | POLLHUP)) != 0) {

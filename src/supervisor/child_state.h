@@ -17,6 +17,7 @@
 #include "registry/label.h"
 #include "scratch/shred.h"
 #include "sandbox/sandbox.h"
+#include "supervisor/control.h"
 #include "supervisor/pty_relay.h"
 #include "supervisor/timeout.h"
 #include "util/unique_fd.h"
@@ -44,6 +45,7 @@ struct Child::State {
   std::vector<std::string> argv;
   std::optional<supervisor::Deadline> deadline;  // --timeout
   std::optional<supervisor::PtyRelay> pty;       // --pty
+  supervisor::ControlClients control;            // the control socket's clients
   std::optional<net::Slirp> slirp;              // --net=filtered: stopped when init is gone
   std::vector<scratch::Shredder> shredders;  // -s: the -H/-T directories to shred at the end
   bool waited = false;

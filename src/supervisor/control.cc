@@ -1,61 +1,39 @@
 #include "supervisor/control.h"
 
-#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
-#include <chrono>
 #include <nlohmann/json.hpp>
 
 #include "registry/control.h"
+#include "supervisor/child_state.h"
 #include "util/sys.h"
 
 namespace sandbox::supervisor {
 namespace {
 
-constexpr int kRequestTimeoutMs = 200;
+using Clock = std::chrono::steady_clock;
+constexpr std::size_t kMaxRequest = 64;
 constexpr int kKillTimeoutMs = 2000;
-
-// One request line, read within kRequestTimeoutMs.
-Result<registry::Request> read_request(int fd) {
-  std::string line;
-  while (line.size() < 64 && line.find('\n') == std::string::npos) {
-    pollfd p{fd, POLLIN, 0};
-    const int ready = ::poll(&p, 1, kRequestTimeoutMs);
-    if (ready < 0 && errno == EINTR) continue;
-    if (ready <= 0) return Error("control client sent no request", ETIMEDOUT);
-    char buf[64];
-    const ssize_t n = ::read(fd, buf, sizeof(buf));
-    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-    if (n <= 0) break;
-    line.append(buf, static_cast<std::size_t>(n));
-  }
-  return registry::parse_request(line);
-}
-
-void reply(int fd, const std::string& text) {
-  const std::string line = text + "\n";
-  [[maybe_unused]] const ssize_t n = ::send(fd, line.data(), line.size(), MSG_NOSIGNAL);
-}
 
 std::string refusal(const std::string& why) {
   return nlohmann::json{{"ok", false}, {"error", why}}.dump();
 }
 
-// SIGKILL to init ends the pid namespace; answer once init is gone, so that
-// the client knows no process of the sandbox is left.
-std::string kill_tree(Child::State& state, int client) {
+bool is_owner(int fd) {
   ucred peer{};
   socklen_t len = sizeof(peer);
-  if (::getsockopt(client, SOL_SOCKET, SO_PEERCRED, &peer, &len) != 0) {
-    return refusal("cannot identify the caller");
-  }
-  if (peer.uid != 0 && peer.uid != ::geteuid()) {
-    return refusal("permission denied: only its owner (uid " + std::to_string(::geteuid()) +
-                   ") or root may kill it");
-  }
+  if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) != 0) return false;
+  return peer.uid == 0 || peer.uid == ::geteuid();
+}
+
+// SIGKILL to init ends the pid namespace; answer once init is gone, so that
+// the client knows no process of the sandbox is left. Bounded: init of a
+// killed pid namespace is gone within milliseconds.
+std::string kill_tree(Child::State& state) {
   if (sys::pidfd_send_signal(state.pidfd.get(), SIGKILL) != 0 && errno != ESRCH) {
     return refusal(std::string("cannot signal it: ") + errno_name(errno));
   }
@@ -74,29 +52,98 @@ registry::SandboxInfo describe(const Child::State& state) {
   info.pid = ::getpid();
   info.init_pid = state.pid;
   info.uid = ::geteuid();
-  const auto age = std::chrono::steady_clock::now() - state.started;
+  const auto age = Clock::now() - state.started;
   info.started = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch() - age).count();
   info.command = state.argv;
   return info;
 }
 
+std::string answer(Child::State& state, bool owner, const std::string& line) {
+  auto request = registry::parse_request(line);
+  if (!request) return refusal(request.error().message());
+  if (!owner) {
+    return refusal("permission denied: only its owner (uid " + std::to_string(::geteuid()) +
+                   ") or root may ask");
+  }
+  if (*request == registry::Request::info) return registry::to_json(describe(state));
+  return kill_tree(state);
+}
+
 }  // namespace
 
-void serve_control(Child::State& state) {
+void ControlClients::prepare(pollfd* slots) const {
+  for (int i = 0; i < kSlots; ++i) {
+    const Client& c = clients_[static_cast<std::size_t>(i)];
+    slots[i] = {c.fd ? c.fd.get() : -1, static_cast<short>(c.out.empty() ? POLLIN : POLLOUT), 0};
+  }
+}
+
+int ControlClients::timeout_ms() const {
+  int wait = -1;
+  const auto now = Clock::now();
+  for (const Client& c : clients_) {
+    if (!c.fd) continue;
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(c.deadline - now).count();
+    const int ms = left > 0 ? static_cast<int>(left) : 0;
+    wait = wait < 0 ? ms : std::min(wait, ms);
+  }
+  return wait;
+}
+
+void ControlClients::accept_pending(Child::State& state) {
   for (;;) {
-    UniqueFd client(::accept4(state.reservation.socket.get(), nullptr, nullptr,
-                              SOCK_CLOEXEC | SOCK_NONBLOCK));
-    if (!client) return;  // EAGAIN: nothing more pending
-    auto request = read_request(client.get());
-    if (!request) {
-      reply(client.get(), refusal(request.error().message()));
-      continue;
+    UniqueFd fd(::accept4(state.reservation.socket.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
+    if (!fd) return;  // EAGAIN: nothing more pending
+    const bool owner = is_owner(fd.get());
+    // A free slot; when all are taken, a stranger's is given up first, so
+    // that strangers cannot crowd out the owner's --kill.
+    Client* slot = nullptr;
+    Client* oldest_stranger = nullptr;
+    Client* oldest = nullptr;
+    for (Client& c : clients_) {
+      if (!c.fd) {
+        slot = &c;
+        break;
+      }
+      if (!c.owner && (oldest_stranger == nullptr || c.deadline < oldest_stranger->deadline)) oldest_stranger = &c;
+      if (oldest == nullptr || c.deadline < oldest->deadline) oldest = &c;
     }
-    if (*request == registry::Request::info) {
-      reply(client.get(), registry::to_json(describe(state)));
-    } else {
-      reply(client.get(), kill_tree(state, client.get()));
+    if (slot == nullptr) slot = oldest_stranger != nullptr ? oldest_stranger : (owner ? oldest : nullptr);
+    if (slot == nullptr) continue;  // full of the owner's own clients: this stranger is closed
+    *slot = Client{std::move(fd), owner, {}, {}, 0, Clock::now() + kDeadline};
+  }
+}
+
+void ControlClients::serve(Child::State& state, Client& client, short revents) {
+  if (client.out.empty() && (revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
+    char buf[kMaxRequest];
+    const ssize_t n = ::recv(client.fd.get(), buf, sizeof(buf), MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+    if (n > 0) client.in.append(buf, static_cast<std::size_t>(n));
+    const bool complete = client.in.find('\n') != std::string::npos;
+    if (n <= 0 && !complete) {  // closed, or an error, before a whole request
+      client = Client{};
+      return;
     }
+    if (!complete && client.in.size() < kMaxRequest) return;  // more to come
+    client.out = answer(state, client.owner, client.in) + "\n";
+  }
+  if (client.out.empty()) return;
+  const ssize_t n = ::send(client.fd.get(), client.out.data() + client.sent, client.out.size() - client.sent,
+                           MSG_DONTWAIT | MSG_NOSIGNAL);
+  if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+  if (n > 0) client.sent += static_cast<std::size_t>(n);
+  if (n <= 0 || client.sent == client.out.size()) client = Client{};  // answered (or gone): closed
+}
+
+void ControlClients::dispatch(Child::State& state, const pollfd* slots) {
+  for (int i = 0; i < kSlots; ++i) {
+    Client& c = clients_[static_cast<std::size_t>(i)];
+    if (c.fd && slots[i].fd == c.fd.get() && slots[i].revents != 0) serve(state, c, slots[i].revents);
+  }
+  const auto now = Clock::now();
+  for (Client& c : clients_) {
+    if (c.fd && now >= c.deadline) c = Client{};  // too slow: dropped
   }
 }
 

@@ -63,7 +63,8 @@ TEST(Completion, KnowsEveryOptionOfTheTable) {
 }
 
 TEST(Completion, BashCompletesOptionsAndTheirValues) {
-  EXPECT_EQ(complete("sandbox --r", 1), "--report\n--rlimit\n--ro\n--rw\n");
+  EXPECT_EQ(complete("sandbox --rl", 1), "--rlimit\n");
+  EXPECT_EQ(complete("sandbox --net-", 1), "--net-default\n");
   EXPECT_EQ(complete("sandbox --net f", 2), "filtered\n");
   EXPECT_EQ(complete("sandbox -t mi", 2).rfind("min\n", 0), 0U);
   // After the command, sandbox's options are no longer offered.

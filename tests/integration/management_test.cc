@@ -2,6 +2,13 @@
 // control sockets, --kill ends one as a whole, only for its owner or root.
 #include <gtest/gtest.h>
 #include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <atomic>
+#include <cstddef>
+#include <cstring>
+#include <iostream>
 
 #include <sstream>
 
@@ -21,6 +28,51 @@ std::string random_level(int* low = nullptr, int* high = nullptr) {
   if (low != nullptr) *low = a;
   if (high != nullptr) *high = b;
   return "s0:c" + std::to_string(a) + ",c" + std::to_string(b);
+}
+
+// Connects to the control socket of low,high and never sends nor reads:
+// the fd, or -1 when the connection is not taken (backlog full).
+int silent_client(int low, int high) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  const std::string name = "sandbox/c" + std::to_string(low) + ",c" + std::to_string(high);
+  std::memcpy(addr.sun_path + 1, name.data(), name.size());
+  const auto len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + name.size());
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), len) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Keeps connecting silent clients (one every 5 ms, all held open) until
+// stopped: a stuck or hostile client, many times over.
+class SilentFlood {
+ public:
+  SilentFlood(int low, int high)
+      : thread_([this, low, high] {
+          while (!stop_) {
+            if (const int fd = silent_client(low, high); fd >= 0) fds_.push_back(fd);
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+          }
+        }) {}
+  ~SilentFlood() {
+    stop_ = true;
+    thread_.join();
+    for (int fd : fds_) ::close(fd);
+  }
+  SilentFlood(const SilentFlood&) = delete;
+  SilentFlood& operator=(const SilentFlood&) = delete;
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::vector<int> fds_;
+  std::thread thread_;
+};
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
 
 bool listed(const std::string& level) {
@@ -85,15 +137,19 @@ TEST(Management, OnlyTheOwnerOrRootMayKill) {
   const std::string token = unique_sleep_argument();
   const pid_t supervisor = start(sandbox({"-l", level, "sleep", token}));
   ASSERT_TRUE(wait_for([&] { return listed(level); }, 2));
-  // nobody may look, but not kill root's sandbox.
+  // nobody (uid 65534) may not kill root's sandbox.
   const auto refused = run({"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
                             testing_support::sandbox_bin(), "--kill", level});
   EXPECT_EQ(refused.status, 125);
   EXPECT_NE(refused.err.find("permission denied"), std::string::npos) << refused.err;
   EXPECT_FALSE(processes_with(token).empty());
+  // Nor look: info answers the owner and root only, so another user's
+  // --list shows nothing of it.
   const auto seen = run({"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
-                         testing_support::sandbox_bin(), "--list"});
-  EXPECT_NE(seen.out.find(level), std::string::npos);
+                         testing_support::sandbox_bin(), "--list", "--json"});
+  EXPECT_EQ(seen.status, 0) << seen.err;
+  EXPECT_EQ(seen.out.find(level), std::string::npos) << seen.out;
+  EXPECT_EQ(seen.out.find(token), std::string::npos) << seen.out;
   EXPECT_EQ(run(sandbox({"--kill", level})).status, 0);  // the owner may
   EXPECT_TRUE(processes_with(token).empty());
   finish(supervisor);
@@ -125,4 +181,48 @@ TEST(Management, ListQuotesArgumentsAndPrintsNoControlCharacters) {
     EXPECT_TRUE(ch == '\n' || (static_cast<unsigned char>(ch) >= 0x20 && ch != 0x7f))
         << "a raw control character " << static_cast<int>(ch) << " in:\n" << r.out;
   }
+}
+
+// A client that connects and never writes nor reads stalled the
+// supervisor's loop for 200 ms each (and a stream of them for ever): the
+// command's exit went unnoticed meanwhile. Now each is one slot with a
+// deadline, served without blocking.
+TEST(Management, SilentClientsDoNotDelayTheCommandsExit) {
+  int low = 0, high = 0;
+  const std::string level = random_level(&low, &high);
+  const std::string token = unique_sleep_argument();
+  const auto begin = std::chrono::steady_clock::now();
+  const pid_t supervisor = start(sandbox({"-l", level, "sh", "-c", "sleep 0.6"}));
+  ASSERT_TRUE(wait_for([&] { const int fd = silent_client(low, high); if (fd >= 0) ::close(fd); return fd >= 0; }, 2));
+  double elapsed = 0;
+  {
+    SilentFlood flood(low, high);
+    EXPECT_EQ(finish(supervisor, 8), 0);
+    elapsed = seconds_since(begin);
+  }
+  std::cerr << "[ measure ] sleep 0.6 under a flood of silent control clients: " << elapsed << " s\n";
+  EXPECT_LT(elapsed, 1.5) << "the silent clients delayed the end of the run";
+}
+
+TEST(Management, SilentClientsDoNotDelayAKill) {
+  int low = 0, high = 0;
+  const std::string level = random_level(&low, &high);
+  const std::string token = unique_sleep_argument();
+  const pid_t supervisor = start(sandbox({"-l", level, "sleep", token}));
+  ASSERT_TRUE(wait_for([&] { return listed(level); }, 2));
+  double elapsed = 0;
+  int status = -1;
+  {
+    SilentFlood flood(low, high);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the slots are full of them
+    const auto begin = std::chrono::steady_clock::now();
+    status = run(sandbox({"--kill", level})).status;
+    elapsed = seconds_since(begin);
+  }
+  std::cerr << "[ measure ] --kill under a flood of silent control clients: " << elapsed << " s\n";
+  EXPECT_EQ(status, 0);
+  EXPECT_LT(elapsed, 0.5) << "the silent clients delayed --kill";
+  EXPECT_TRUE(processes_with(token).empty());
+  finish(supervisor);
+  kill_all_with(token);
 }

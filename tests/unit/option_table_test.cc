@@ -67,6 +67,8 @@ const std::map<std::string, Sample>& samples() {
       {"cpus", {"0.5", "x"}},
       {"rlimit", {"NOFILE=256", "BOGUS=1"}},
       {"report", {"/tmp/report.json", ""}},
+      {"report-fd", {"3", "x"}},
+      {"report-append", {"/tmp/runs.jsonl", ""}},
       {"best-effort", {}},
   };
   return kSamples;

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "handover/handed.h"
+#include "handover/relay.h"
 #include "launch/plan.h"
 #include "launch/step.h"
 #include "net/slirp.h"
@@ -43,6 +45,11 @@ struct Child::State {
   std::optional<supervisor::Deadline> deadline;  // --timeout
   std::optional<supervisor::PtyRelay> pty;       // --pty
   std::optional<net::Slirp> slirp;              // --net=filtered: stopped when init is gone
+  // Handed descriptors; init sends each one it reopened read-only on the
+  // channel, and their offsets go back to the caller's (handover/offsets.h).
+  std::vector<handover::Handed> handed;
+  UniqueFd handover_channel;
+  handover::Relay relay;  // the handed pipes (handover/relay.h)
   std::vector<scratch::Shredder> shredders;  // -s: the -H/-T directories to shred at the end
   bool waited = false;
   bool killed = false;

@@ -16,7 +16,9 @@ int place_inner_pipes(const std::vector<Handed>& handed, std::size_t* failed) no
     if (h.inner < 0) continue;
     *failed = i;
     if (::dup3(h.inner, h.number, 0) < 0) return errno;  // replaces the caller's pipe here
-    ::close(h.inner);
+  }
+  for (const Handed& h : handed) {  // last: one inner pipe may stand at two numbers
+    if (h.inner >= 0) ::close(h.inner);
   }
   return 0;
 }

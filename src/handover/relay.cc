@@ -61,6 +61,18 @@ Result<Relay> Relay::create(std::vector<Handed>& handed) {
   Relay relay;
   for (Handed& h : handed) {
     if (h.kind != Kind::pipe || (h.access != O_RDONLY && h.access != O_WRONLY)) continue;
+    // The same pipe at two numbers (`2>&1 | less`) shares one inner pipe:
+    // what the command writes to each keeps its order.
+    const Handed* same = nullptr;
+    for (const Handed& other : handed) {
+      if (&other == &h) break;
+      if (other.inner >= 0 && other.dev == h.dev && other.ino == h.ino && other.access == h.access) same = &other;
+    }
+    if (same != nullptr) {
+      h.inner = same->inner;
+      h.relay_end = same->relay_end;
+      continue;
+    }
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) return Error::from_errno("cannot create a pipe for descriptor " + std::to_string(h.number));
     Pipe pipe;

@@ -270,4 +270,13 @@ TEST(Fds, StdoutRelayEndsTheWriterWhenTheReaderIsGone) {
   EXPECT_EQ(r.out, "y\n");
 }
 
+TEST(Fds, StdoutAndStderrOnOnePipeKeepTheirOrder) {
+  // `2>&1 |`: both numbers are the same pipe, relayed through one inner pipe.
+  const std::string script = R"(for i in $(seq 300); do echo "o$i"; echo "e$i" >&2; done)";
+  const auto bare = run({"sh", "-c", "sh -c '" + script + "' 2>&1 | cat"});
+  const auto r = run({"sh", "-c", "\"$0\" sh -c '" + script + "' 2>&1 | cat", sandbox_bin()});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, bare.out);
+}
+
 }  // namespace

@@ -1,5 +1,7 @@
 #include "handover/landlock.h"
 
+#include <cerrno>
+
 #include "util/sys.h"
 
 namespace sandbox::handover {
@@ -23,7 +25,11 @@ Result<void> grant(landlock::Ruleset& ruleset, const std::vector<Handed>& handed
   for (const Handed& h : handed) {
     const std::uint64_t rights = rights_for(h);
     if (rights == 0) continue;
-    if (const int err = ruleset.allow_fd(h.fd, rights, false); err != 0) {
+    const int err = ruleset.allow_fd(h.fd, rights, false);
+    // A file on a kernel-internal mount (a memfd) is no Landlock object:
+    // Landlock does not stop its reopening either, so no rule is needed.
+    if (err == EBADFD) continue;
+    if (err != 0) {
       return Error("cannot grant descriptor " + std::to_string(h.number) + " in Landlock", err);
     }
   }

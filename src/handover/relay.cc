@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/eventfd.h>
 #include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include <cerrno>
 #include <climits>
 #include <string>
+#include <system_error>
 
 namespace sandbox::handover {
 namespace {
@@ -77,7 +79,8 @@ Result<Relay> Relay::create(std::vector<Handed>& handed) {
     if (::pipe2(fds, O_CLOEXEC) != 0) return Error::from_errno("cannot create a pipe for descriptor " + std::to_string(h.number));
     Pipe pipe;
     pipe.input = h.access == O_RDONLY;
-    pipe.caller = h.fd;
+    pipe.caller = UniqueFd(::fcntl(h.fd, F_DUPFD_CLOEXEC, 0));
+    if (!pipe.caller) return Error::from_errno("cannot keep descriptor " + std::to_string(h.number));
     pipe.ours = UniqueFd(pipe.input ? fds[1] : fds[0]);
     pipe.theirs = UniqueFd(pipe.input ? fds[0] : fds[1]);
     ::fcntl(pipe.ours.get(), F_SETFL, O_NONBLOCK);  // our end only: the command's stays blocking
@@ -103,10 +106,66 @@ Result<Relay> Relay::create(std::vector<Handed>& handed) {
   return relay;
 }
 
+Relay::~Relay() { stop(); }
+
+Relay::Relay(Relay&& other) noexcept
+    : pipes_(std::move(other.pipes_)), devnull_(std::move(other.devnull_)), wake_(std::move(other.wake_)) {
+  // A running thread holds `this`: only a relay not yet started moves.
+}
+
+Relay& Relay::operator=(Relay&& other) noexcept {
+  if (this != &other) {
+    stop();
+    pipes_ = std::move(other.pipes_);
+    devnull_ = std::move(other.devnull_);
+    wake_ = std::move(other.wake_);
+  }
+  return *this;
+}
+
 void Relay::close_child_ends() {
   for (Pipe& p : pipes_) p.theirs.reset();
+}
+
+Result<void> Relay::start() {
+  if (pipes_.empty() || thread_.joinable()) return success();
+  wake_ = UniqueFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+  if (!wake_) return Error::from_errno("eventfd for the pipe relay");
+  // The thread inherits a mask with every signal blocked: the caller's
+  // signals go to its own threads, and a SIGPIPE we cause stays ours.
+  sigset_t all;
+  sigset_t previous;
+  sigfillset(&all);
+  ::pthread_sigmask(SIG_BLOCK, &all, &previous);
+  try {
+    thread_ = std::thread([this] { run(); });
+  } catch (const std::system_error& e) {
+    ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+    return Error("cannot start the pipe relay", e.code().value());
+  }
+  ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  return success();
+}
+
+void Relay::stop() {
+  if (!thread_.joinable()) return;
+  const std::uint64_t one = 1;
+  [[maybe_unused]] const ssize_t n = ::write(wake_.get(), &one, sizeof(one));
+  thread_.join();
+}
+
+void Relay::run() {
   for (Pipe& p : pipes_) {
     if (p.input) pump_input(p);  // what is there already
+  }
+  std::vector<pollfd> fds(slots() + 1);
+  for (;;) {
+    prepare(fds.data());
+    fds.back() = {wake_.get(), POLLIN, 0};
+    const int ready = ::poll(fds.data(), static_cast<nfds_t>(fds.size()), timeout_ms());
+    if (ready < 0 && errno != EINTR) return;
+    if (fds.back().revents != 0) return;
+    if (ready >= 0) dispatch(fds.data());  // on a timeout too: it re-checks its copies
   }
 }
 
@@ -119,12 +178,12 @@ void Relay::prepare(pollfd* slots) const {
     ours = {-1, 0, 0};
     if (p.input) {
       if (!p.ours || p.caller_done) continue;
-      if (p.copied == 0) caller = {p.caller, POLLIN, 0};    // waiting for the caller's data
+      if (p.copied == 0) caller = {p.caller.get(), POLLIN, 0};    // waiting for the caller's data
       ours = {p.watch.get(), POLLIN, 0};                     // waiting for the command to read
     } else {
       if (!p.ours || p.caller_done) continue;
       if (p.blocked) {
-        caller = {p.caller, POLLOUT, 0};
+        caller = {p.caller.get(), POLLOUT, 0};
       } else {
         ours = {p.ours.get(), POLLIN, 0};
       }
@@ -162,7 +221,7 @@ void Relay::take_read(Pipe& p) {
   std::int64_t read = p.copied - left;
   p.copied = left;
   while (read > 0) {
-    const ssize_t n = ::splice(p.caller, nullptr, devnull_.get(), nullptr, static_cast<std::size_t>(read),
+    const ssize_t n = ::splice(p.caller.get(), nullptr, devnull_.get(), nullptr, static_cast<std::size_t>(read),
                                SPLICE_F_NONBLOCK);
     if (n <= 0) {
       if (n < 0 && errno == EINTR) continue;
@@ -177,7 +236,7 @@ void Relay::pump_input(Pipe& p) {
   take_read(p);
   if (p.copied != 0 || p.caller_done) return;
   QuietSigpipe quiet;
-  const ssize_t n = ::tee(p.caller, p.ours.get(), kMost, SPLICE_F_NONBLOCK);
+  const ssize_t n = ::tee(p.caller.get(), p.ours.get(), kMost, SPLICE_F_NONBLOCK);
   if (n > 0) {
     p.copied = n;
   } else if (n == 0) {  // the caller's end of file: the command's too
@@ -194,7 +253,7 @@ void Relay::pump_output(Pipe& p) {
   if (!p.ours || p.caller_done) return;
   QuietSigpipe quiet;
   for (;;) {
-    const ssize_t n = ::splice(p.ours.get(), nullptr, p.caller, nullptr, kMost, SPLICE_F_NONBLOCK | SPLICE_F_MOVE);
+    const ssize_t n = ::splice(p.ours.get(), nullptr, p.caller.get(), nullptr, kMost, SPLICE_F_NONBLOCK | SPLICE_F_MOVE);
     if (n > 0) continue;
     if (n == 0) {  // every writer inside is gone
       p.ours.reset();
@@ -213,6 +272,7 @@ void Relay::pump_output(Pipe& p) {
 }
 
 void Relay::finish() {
+  stop();
   for (Pipe& p : pipes_) {
     if (p.input) {
       take_read(p);
@@ -223,7 +283,7 @@ void Relay::finish() {
       pump_output(p);
       if (!p.ours || p.caller_done) break;  // all delivered, or no reader
       if (!p.blocked) break;                // empty, and a writer outlives init (no pid namespace)
-      pollfd wait{p.caller, POLLOUT, 0};    // a slow reader: every byte reaches it
+      pollfd wait{p.caller.get(), POLLOUT, 0};    // a slow reader: every byte reaches it
       if (::poll(&wait, 1, -1) < 0 && errno != EINTR) break;
     }
     p.ours.reset();

@@ -21,6 +21,10 @@
 // supervisor's thread around each splice and a SIGPIPE it caused is taken
 // back: no process-wide handler.
 //
+// The relay runs in a thread of its own from spawn() on (all signals
+// blocked in it), so the pipes flow whether or not the caller is in wait():
+// a library caller may read a helper's pipe before it waits for it.
+//
 // Both pipes are made 1 MiB (the caller's too, when the kernel lets us), so
 // the relay moves large batches: the pipe throughput stays that of bare.
 // A pipe end opened for both reading and writing is passed as it is.
@@ -30,6 +34,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <thread>
 #include <vector>
 
 #include "handover/handed.h"
@@ -44,30 +49,25 @@ class Relay {
   static Result<Relay> create(std::vector<Handed>& handed);
 
   Relay() = default;
-  Relay(Relay&&) noexcept = default;
-  Relay& operator=(Relay&&) noexcept = default;
+  ~Relay();
+  Relay(Relay&&) noexcept;
+  Relay& operator=(Relay&&) noexcept;
   Relay(const Relay&) = delete;
   Relay& operator=(const Relay&) = delete;
 
   bool empty() const { return pipes_.empty(); }
   // After clone3: the inner ends are the child's alone.
   void close_child_ends();
-
-  // Poll entries it needs (two per pipe), filled by prepare (unused: fd -1).
-  std::size_t slots() const { return 2 * pipes_.size(); }
-  void prepare(pollfd* slots) const;
-  // The poll timeout it needs: a copy waits for the command to read it; the
-  // inotify event says when, and a slow re-check covers a read it misses.
-  int timeout_ms() const;
-  void dispatch(const pollfd* slots);
-  // The sandbox is gone: deliver what it wrote (waiting for a slow reader),
-  // and take from the caller's pipes what it read.
+  // Starts the relay's thread (once the Relay is where it stays).
+  Result<void> start();
+  // The sandbox is gone: stops the thread, delivers what it wrote (waiting
+  // for a slow reader), and takes from the caller's pipes what it read.
   void finish();
 
  private:
   struct Pipe {
     bool input = true;
-    int caller = -1;   // the caller's end (not ours to close)
+    UniqueFd caller;   // a duplicate of the caller's end: the caller may close its own
     UniqueFd ours;     // input: the inner write end; output: the inner read end
     UniqueFd theirs;   // the child's end, closed after clone3
     UniqueFd watch;    // input: inotify IN_ACCESS on the inner pipe
@@ -75,12 +75,20 @@ class Relay {
     bool caller_done = false;  // input: end of file; output: the caller's reader is gone
     bool blocked = false;      // output: the caller's pipe is full
   };
+  void run();
+  void stop();
+  std::size_t slots() const { return 2 * pipes_.size(); }
+  void prepare(pollfd* slots) const;
+  int timeout_ms() const;
+  void dispatch(const pollfd* slots);
   void pump_input(Pipe& pipe);
   void pump_output(Pipe& pipe);
   void take_read(Pipe& pipe);
 
   std::vector<Pipe> pipes_;
   UniqueFd devnull_;  // where what the command read from a caller's pipe goes
+  UniqueFd wake_;     // eventfd: the thread stops
+  std::thread thread_;
 };
 
 }  // namespace sandbox::handover

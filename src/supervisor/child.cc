@@ -7,9 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <vector>
 
-#include "handover/offsets.h"
 #include "init/reaper.h"
 #include "supervisor/child_state.h"
 #include "supervisor/control.h"
@@ -101,28 +99,22 @@ Outcome Child::wait() {
   if (state_->pty) raw.emplace(STDIN_FILENO);
   bool trimmed = false;  // a long run: we drop our code's resident pages once (util/resident.h)
   const int trim_after = static_cast<int>(util::kTrimAfter.count());
-  constexpr int kBase = 5;
-  std::vector<pollfd> fds(kBase + supervisor::PtyRelay::kSlots + state_->relay.slots());
   for (;;) {
-    fds[0] = {state_->pidfd.get(), POLLIN, 0};
-    fds[1] = {signals.fd(), POLLIN, 0};
-    fds[2] = {report_open ? state_->report.get() : -1, POLLIN, 0};
-    fds[3] = {state_->reservation.socket.get(), POLLIN, 0};  // the control socket (DESIGN §4)
-    fds[4] = {state_->deadline ? state_->deadline->fd() : -1, POLLIN, 0};
+    constexpr int kBase = 5;
+    pollfd fds[kBase + supervisor::PtyRelay::kSlots] = {
+        {state_->pidfd.get(), POLLIN, 0},
+        {signals.fd(), POLLIN, 0},
+        {report_open ? state_->report.get() : -1, POLLIN, 0},
+        {state_->reservation.socket.get(), POLLIN, 0},  // the control socket (DESIGN §4)
+        {state_->deadline ? state_->deadline->fd() : -1, POLLIN, 0}};
     pollfd* pty_slots = &fds[kBase];
-    pollfd* relay_slots = &fds[kBase + supervisor::PtyRelay::kSlots];
     for (int i = 0; i < supervisor::PtyRelay::kSlots; ++i) pty_slots[i] = {-1, 0, 0};
     if (state_->pty) state_->pty->prepare(pty_slots);
-    state_->relay.prepare(relay_slots);
-    const int relay_timeout = state_->relay.timeout_ms();
-    const int timeout = relay_timeout >= 0 ? relay_timeout : (trimmed ? -1 : trim_after);
-    const int ready = ::poll(fds.data(), static_cast<nfds_t>(fds.size()), timeout);
+    const int ready = ::poll(fds, kBase + supervisor::PtyRelay::kSlots, trimmed ? -1 : trim_after);
     if (ready < 0) {
       if (errno == EINTR) continue;
       break;
     }
-    state_->relay.dispatch(relay_slots);  // on a timeout too: it re-checks its copies
-    if (ready == 0 && relay_timeout >= 0) continue;
     if (ready == 0) {
       util::drop_resident(util::code_ranges());
       ::malloc_trim(0);
@@ -154,7 +146,7 @@ Outcome Child::wait() {
   if (state_->slirp) state_->slirp->stop();                       // its network namespace is unused now
   if (state_->pty) state_->pty->drain();
   state_->relay.finish();                                         // every byte it wrote reaches the caller
-  handover::give_back_offsets(state_->handover_channel.get(), state_->handed);  // as if it had read the caller's
+  state_->offsets.give_back(state_->handover_channel.get());       // as if it had read the caller's file
   raw.reset();
   if (state_->timing) state_->timing->mark_exited();
   while (report_open) report_open = !drain_reports(state_->report.get(), reports);

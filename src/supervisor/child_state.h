@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "handover/handed.h"
+#include "handover/offsets.h"
 #include "handover/relay.h"
 #include "launch/plan.h"
 #include "launch/step.h"
@@ -47,7 +47,7 @@ struct Child::State {
   std::optional<net::Slirp> slirp;              // --net=filtered: stopped when init is gone
   // Handed descriptors; init sends each one it reopened read-only on the
   // channel, and their offsets go back to the caller's (handover/offsets.h).
-  std::vector<handover::Handed> handed;
+  handover::Offsets offsets;
   UniqueFd handover_channel;
   handover::Relay relay;  // the handed pipes (handover/relay.h)
   std::vector<scratch::Shredder> shredders;  // -s: the -H/-T directories to shred at the end

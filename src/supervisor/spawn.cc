@@ -8,6 +8,7 @@
 #include <chrono>
 #include <optional>
 
+#include "handover/offsets.h"
 #include "handover/relay.h"
 #include "handover/reopen.h"
 #include "launch/child.h"
@@ -81,6 +82,8 @@ Result<Child> spawn(const Policy& policy, const std::vector<std::string>& argv) 
 
   auto relay = handover::Relay::create(plan->handed);             // handed pipes: the command gets its own
   if (!relay) return std::move(relay).error();
+  auto offsets = handover::Offsets::keep(plan->handed);           // the reopened files' caller descriptions
+  if (!offsets) return std::move(offsets).error();
   UniqueFd handover_channel;                                      // reopened read-only files: their offsets come back
   if (handover::any_reopened(plan->handed)) {
     int pair[2];
@@ -146,7 +149,7 @@ Result<Child> spawn(const Policy& policy, const std::vector<std::string>& argv) 
   state->started = started;
   state->profile = policy.profile;
   state->argv = argv;
-  state->handed = plan->handed;
+  state->offsets = std::move(*offsets);
   state->handover_channel = std::move(handover_channel);
   state->relay = std::move(*relay);
   if (policy.timeout_seconds > 0) state->deadline.emplace(std::move(*deadline));
@@ -154,6 +157,7 @@ Result<Child> spawn(const Policy& policy, const std::vector<std::string>& argv) 
   for (const auto& op : plan->view.ops) state->mount_descriptions.push_back(fs::describe(op));
   Child::State& running = *state;
   Child child(std::move(state));                                  // from here on, a failure kills the sandbox
+  if (auto relaying = running.relay.start(); !relaying) return std::move(relaying).error();  // the pipes flow from now on
   if (namespace_helper && running.timing) running.timing->mark("network namespace helper reaped");
   limits::sweep_stale_groups(running.resources);                  // leaves of SIGKILLed supervisors, while init works
   if (running.timing) running.timing->mark("stale cgroup leaves swept");

@@ -3,6 +3,7 @@
 // named with --fd N or, for a pipe, by an argument /dev/fd/N. A handed
 // descriptor can be reopened by name (/dev/stdin, /dev/fd/N, ...).
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -277,6 +278,21 @@ TEST(Fds, StdoutAndStderrOnOnePipeKeepTheirOrder) {
   const auto r = run({"sh", "-c", "\"$0\" sh -c '" + script + "' 2>&1 | cat", sandbox_bin()});
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out, bare.out);
+}
+
+TEST(Fds, AMemfdCanBeHandedOver) {
+  // A file on a kernel-internal mount is no Landlock object: handed as it is.
+  const int fd = ::memfd_create("fds-test", MFD_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::write(fd, "in memory\n", 10), 10);
+  ASSERT_EQ(::lseek(fd, 0, SEEK_SET), 0);
+  RunOptions options;
+  options.inherit_fds = {at(fd, 8)};
+  const auto r = run(sandbox({"--fd", "8", "sh", "-c", "cat <&8"}), options);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "in memory\n");
+  ::close(fd);
+  ::close(8);
 }
 
 }  // namespace

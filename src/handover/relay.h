@@ -17,9 +17,8 @@
 // Output (the caller's write end): splice, moving pages without a copy.
 // Everything the command wrote reaches the caller before wait() returns;
 // when the caller's reader is gone, the inner pipe is closed so the command
-// gets EPIPE (and SIGPIPE) as it would bare. SIGPIPE is blocked in the
-// supervisor's thread around each splice and a SIGPIPE it caused is taken
-// back: no process-wide handler.
+// gets EPIPE (and SIGPIPE) as it would bare. SIGPIPE stays blocked in the
+// relay's thread and one it caused is taken back: no process-wide handler.
 //
 // The relay runs in a thread of its own from spawn() on (all signals
 // blocked in it), so the pipes flow whether or not the caller is in wait():

@@ -87,6 +87,8 @@ Result<Relay> Relay::create(std::vector<Handed>& handed) {
     // Large batches (a failure keeps the default size: slower, still right).
     ::fcntl(pipe.ours.get(), F_SETPIPE_SZ, kPipeSize);
     ::fcntl(h.fd, F_SETPIPE_SZ, kPipeSize);
+    const int caller_size = ::fcntl(h.fd, F_GETPIPE_SZ);
+    pipe.batch = caller_size > 0 ? static_cast<std::size_t>(caller_size) / 2 : 4096;
     if (pipe.input) {
       pipe.watch = UniqueFd(::inotify_init1(IN_CLOEXEC | IN_NONBLOCK));
       if (!pipe.watch) return Error::from_errno("inotify_init1 for the stdin relay");
@@ -236,7 +238,7 @@ void Relay::pump_input(Pipe& p) {
   take_read(p);
   if (p.copied != 0 || p.caller_done) return;
   QuietSigpipe quiet;
-  const ssize_t n = ::tee(p.caller.get(), p.ours.get(), kMost, SPLICE_F_NONBLOCK);
+  const ssize_t n = ::tee(p.caller.get(), p.ours.get(), p.batch, SPLICE_F_NONBLOCK);
   if (n > 0) {
     p.copied = n;
   } else if (n == 0) {  // the caller's end of file: the command's too

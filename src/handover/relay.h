@@ -25,7 +25,8 @@
 // a library caller may read a helper's pipe before it waits for it.
 //
 // Both pipes are made 1 MiB (the caller's too, when the kernel lets us), so
-// the relay moves large batches: the pipe throughput stays that of bare.
+// the relay moves large batches, and a copy is at most half the caller's
+// pipe: its writer fills the other half while the command reads the copy.
 // A pipe end opened for both reading and writing is passed as it is.
 #pragma once
 
@@ -71,6 +72,7 @@ class Relay {
     UniqueFd theirs;   // the child's end, closed after clone3
     UniqueFd watch;    // input: inotify IN_ACCESS on the inner pipe
     std::int64_t copied = 0;  // input: bytes teed and not yet taken from the caller's pipe
+    std::size_t batch = 0;    // input: at most half the caller's pipe per copy (double buffering)
     bool caller_done = false;  // input: end of file; output: the caller's reader is gone
     bool blocked = false;      // output: the caller's pipe is full
   };

@@ -198,8 +198,8 @@ TEST(FdAttack, StdinPipeCannotBeWrittenThroughAReopen) {
   const auto fd = run({"sh", "-c", "printf caller-data | { \"$0\" --fd 5 \"$1\" write /dev/fd/5 INJECTED 5<&0 >/dev/null; cat; }",
                        testing_support::sandbox_bin(), probe("attack_probe")});
   EXPECT_EQ(fd.out, "caller-data");
-  // Control: unconfined, the reopen writes into the caller's pipe.
-  const auto bare = run({"sh", "-c", "printf caller-data | { \"$0\" write /dev/stdin INJECTED >/dev/null; cat; }",
+  // Control: unconfined (once printf's data is in), the reopen writes into the caller's pipe.
+  const auto bare = run({"sh", "-c", "printf caller-data | { sleep 0.3; \"$0\" write /dev/stdin INJECTED >/dev/null; cat; }",
                          probe("attack_probe")});
   EXPECT_EQ(bare.out, "caller-dataINJECTED");
 }

@@ -6,7 +6,7 @@ set -euo pipefail
 BUILD_PACKAGES=(build-essential cmake pkg-config libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
                 libseccomp-dev libnftables-dev libgtest-dev googletest
                 slirp4netns)
-TEST_PACKAGES=(util-linux python3 python3-jsonschema iproute2 nftables slirp4netns procps clang keyutils
+TEST_PACKAGES=(util-linux python3 python3-jsonschema iproute2 nftables slirp4netns procps clang keyutils unzip
                # the mail-filter chain example (README; mail_chain_test): real Debian filters
                spamassassin ripmime clamav file poppler-utils hostname)
 # -X at run time (--x11), and the X tools its tests use, Xvfb standing in for the desktop.

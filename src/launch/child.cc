@@ -4,6 +4,7 @@
 #include "launch/child.h"
 
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <poll.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -15,6 +16,8 @@
 
 #include "caps/capabilities.h"
 #include "cgroup/leaf.h"
+#include "handover/place.h"
+#include "handover/reopen.h"
 #include "init/confine.h"
 #include "init/pty.h"
 #include "init/reaper.h"
@@ -126,29 +129,15 @@ int restore_signals() {
   return ::sigprocmask(SIG_SETMASK, &none, nullptr) == 0 ? 0 : errno;
 }
 
-// Closes every descriptor but 0-2, those named with --fd, and our own
-// CLOEXEC report and Landlock fds (gone at exec).
-int close_inherited_fds(const LaunchPlan& plan, int report_fd) {
-  int keep[64];
-  std::size_t n = 0;
+// Every descriptor but 0-2 and the handed ones (--fd N, pipes the arguments
+// name) closes at exec: marking them CLOEXEC has no limit on how many are
+// kept, and our own report and Landlock fds stay usable until then.
+int close_inherited_fds(const LaunchPlan& plan) {
+  if (sys::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0) return errno;
   for (int fd : plan.keep_fds) {
-    if (n < 62) keep[n++] = fd;
     if (::fcntl(fd, F_SETFD, 0) != 0) return errno;  // inherited across exec
   }
-  keep[n++] = report_fd;
-  if (plan.ruleset) keep[n++] = plan.ruleset->fd();
-  // Sort the few entries (insertion sort: no allocation).
-  for (std::size_t i = 1; i < n; ++i) {
-    for (std::size_t j = i; j > 0 && keep[j - 1] > keep[j]; --j) std::swap(keep[j - 1], keep[j]);
-  }
-  unsigned next = 3;
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto fd = static_cast<unsigned>(keep[i]);
-    if (fd < next) continue;
-    if (fd > next && sys::close_range(next, fd - 1) != 0) return errno;
-    next = fd + 1;
-  }
-  return sys::close_range(next, ~0U) == 0 ? 0 : errno;
+  return 0;
 }
 
 // PATH lookup inside the view, as execvp: ENOENT everywhere is "not found",
@@ -175,7 +164,7 @@ int close_inherited_fds(const LaunchPlan& plan, int report_fd) {
   r.check(Step::session, ::setsid() < 0 ? errno : 0);  // no controlling terminal: no TIOCSTI
   if (slave >= 0) r.check(Step::controlling_terminal, init::attach_terminal(plan.pty, slave));  // its own: job control
   r.check(Step::keyring, init::join_fresh_keyring());  // the caller's session keys are not possessed
-  r.check(Step::close_fds, close_inherited_fds(plan, r.fd()));
+  r.check(Step::close_fds, close_inherited_fds(plan));
   r.check(Step::rlimits, limits::apply(plan.rlimits));  // soft = hard: never raised again
   r.check(Step::no_new_privs, caps::set_no_new_privs());  // required by Landlock and seccomp
   if (plan.ruleset) r.check(Step::landlock, landlock::restrict_self(plan.ruleset->fd()));
@@ -220,6 +209,10 @@ void run_init(const LaunchPlan& plan, int report_fd) noexcept {
   r.check(Step::mount_propagation, make_mounts_private());        // nothing we mount reaches the host
   r.check(Step::clone_sources, fs::clone_sources(plan.view, plan.source_fds.data(), &op),
           static_cast<std::uint32_t>(op));                        // before the staging mount hides any source
+  r.check(Step::reopen_descriptors, handover::reopen_read_only(plan.handed, plan.handover_channel.get(), &op),
+          static_cast<std::uint32_t>(op));                        // by host path: before the staging mount too
+  r.check(Step::relay_pipes, handover::place_inner_pipes(plan.handed, &op),
+          static_cast<std::uint32_t>(op));                        // the caller's pipes stay with the supervisor
   r.check(Step::mount_root, fs::mount_root(&root_fd));
   r.check(Step::build_view, fs::build_view(plan.view, root_fd, plan.source_fds.data(), &op),
           static_cast<std::uint32_t>(op));

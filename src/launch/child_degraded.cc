@@ -15,6 +15,7 @@
 
 #include "caps/capabilities.h"
 #include "cgroup/leaf.h"
+#include "handover/place.h"
 #include "init/confine.h"
 #include "init/reaper.h"
 #include "init/subreaper.h"
@@ -60,6 +61,8 @@ void run_without_namespaces(const LaunchPlan& plan, int report_fd) noexcept {
   check(report_fd, clock, Step::supervisor_alive, supervisor_alive(plan));  // it may have died before the line above
   check(report_fd, clock, Step::cgroup_join, cgroup::join_groups(plan.cgroup_join));
   check(report_fd, clock, Step::subreaper, init::become_subreaper(&children));  // orphans come to us, not the host's init
+  std::size_t index = 0;
+  check(report_fd, clock, Step::relay_pipes, handover::place_inner_pipes(plan.handed, &index));  // before any fork
   check(report_fd, clock, Step::working_directory, enter_working_directory(plan));
   check(report_fd, clock, Step::init_confinement, init::make_undumpable());
   check(report_fd, clock, Step::drop_capabilities, drop_capabilities());

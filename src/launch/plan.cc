@@ -11,6 +11,8 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "handover/arguments.h"
+#include "handover/landlock.h"
 #include "launch/environment.h"
 #include "launch/notices.h"
 #include "launch/static_only.h"
@@ -322,9 +324,20 @@ Result<LaunchPlan> make_plan(const Policy& requested, const std::vector<std::str
   plan.argv_ptrs = pointers(plan.argv);
   plan.env_ptrs = pointers(plan.env);
 
+  // Handed descriptors (DESIGN §2.3): 0-2, --fd N, and the pipes the
+  // arguments name (`diff <(a) <(b)`).
   plan.keep_fds = policy.fds;
+  for (int fd : handover::pipes_named_by(argv)) plan.keep_fds.push_back(fd);
   std::sort(plan.keep_fds.begin(), plan.keep_fds.end());
   plan.keep_fds.erase(std::unique(plan.keep_fds.begin(), plan.keep_fds.end()), plan.keep_fds.end());
+  std::vector<int> handed_numbers;
+  for (int n : {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO}) {
+    if (!plan.pty.enabled || !plan.pty.replace[n]) handed_numbers.push_back(n);  // the pty stands for it
+  }
+  handed_numbers.insert(handed_numbers.end(), plan.keep_fds.begin(), plan.keep_fds.end());
+  auto handed = handover::describe(handover::same_numbers(handed_numbers));
+  if (!handed) return std::move(handed).error();
+  plan.handed = std::move(*handed);
 
   mark("plan: view");
   // Landlock: fail closed unless --best-effort.
@@ -343,6 +356,7 @@ Result<LaunchPlan> make_plan(const Policy& requested, const std::vector<std::str
     if (!ruleset) return std::move(ruleset).error();
     if (auto ok = net::allow_tcp_ports(*ruleset, policy); !ok) return std::move(ok).error();
     if (auto ok = add_landlock_rules(*ruleset, policy, *resolved, extra); !ok) return std::move(ok).error();
+    if (auto ok = handover::grant(*ruleset, plan.handed); !ok) return std::move(ok).error();  // reopen by name
     plan.ruleset = std::move(*ruleset);
   }
 

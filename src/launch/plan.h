@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "fs/view.h"
+#include "handover/handed.h"
 #include "init/pty.h"
 #include "landlock/ruleset.h"
 #include "net/slirp.h"
@@ -40,8 +41,14 @@ struct LaunchPlan {
   std::string cwd;
   std::string home;
   std::string hostname = "sandbox";  // --hostname
-  // Descriptors beyond 0..2 that the command keeps (sorted).
+  // Descriptors beyond 0..2 that the command keeps (sorted): --fd N and the
+  // pipes the arguments name (handover/arguments.h).
   std::vector<int> keep_fds;
+  // Every handed descriptor, 0..2 included (handover/handed.h), and init's
+  // end of the channel on which it sends the reopened files' descriptions
+  // (handover/reopen.h); the supervisor keeps the other end.
+  std::vector<handover::Handed> handed;
+  UniqueFd handover_channel;
   // Layers; absent only under --best-effort when the kernel lacks them.
   std::optional<landlock::Ruleset> ruleset;
   std::optional<seccomp::Program> filter;

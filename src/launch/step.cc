@@ -14,6 +14,8 @@ const char* step_name(Step step) {
     case Step::hostname: return "sethostname";
     case Step::mount_propagation: return "private mount propagation";
     case Step::clone_sources: return "open_tree";
+    case Step::reopen_descriptors: return "reopening a handed file read-only";
+    case Step::relay_pipes: return "placing the relayed pipes";
     case Step::mount_root: return "mounting the new root";
     case Step::build_view: return "building the view";
     case Step::pivot_root: return "pivot_root";

@@ -16,6 +16,8 @@ enum class Step : std::uint32_t {
   hostname,
   mount_propagation,
   clone_sources,
+  reopen_descriptors,
+  relay_pipes,
   mount_root,
   build_view,
   pivot_root,

@@ -158,6 +158,8 @@ Outcome Child::wait() {
   // init is gone and with it every process of the sandbox: read what is left.
   if (state_->slirp) state_->slirp->stop();                       // its network namespace is unused now
   if (state_->pty) state_->pty->drain();
+  state_->relay.finish();                                         // every byte it wrote reaches the caller
+  state_->offsets.give_back(state_->handover_channel.get());       // as if it had read the caller's file
   raw.reset();
   if (state_->timing) state_->timing->mark_exited();
   while (report_open) report_open = !drain_reports(state_->report.get(), reports);

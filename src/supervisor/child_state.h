@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "handover/offsets.h"
+#include "handover/relay.h"
 #include "launch/plan.h"
 #include "launch/step.h"
 #include "net/slirp.h"
@@ -47,6 +49,11 @@ struct Child::State {
   std::optional<supervisor::PtyRelay> pty;       // --pty
   supervisor::ControlClients control;            // the control socket's clients
   std::optional<net::Slirp> slirp;              // --net=filtered: stopped when init is gone
+  // Handed descriptors; init sends each one it reopened read-only on the
+  // channel, and their offsets go back to the caller's (handover/offsets.h).
+  handover::Offsets offsets;
+  UniqueFd handover_channel;
+  handover::Relay relay;  // the handed pipes (handover/relay.h)
   std::vector<scratch::Shredder> shredders;  // -s: the -H/-T directories to shred at the end
   bool waited = false;
   bool killed = false;

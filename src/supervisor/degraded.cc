@@ -71,6 +71,7 @@ Result<void> plan_without_namespaces(const Policy& policy, const std::vector<std
   replanned->cgroup_join = std::move(plan.cgroup_join);
   replanned->rlimits = std::move(plan.rlimits);
   replanned->step_clock = plan.step_clock;
+  replanned->handed = std::move(plan.handed);  // the relayed pipes were made for these
   std::vector<std::string> own = std::move(replanned->skipped);  // Landlock's, if any
   replanned->skipped = skipped_layers(policy);
   for (auto& line : own) replanned->skipped.push_back(std::move(line));

@@ -1,5 +1,6 @@
 // The parent side of the launch, top to bottom (DESIGN §10).
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -7,6 +8,9 @@
 #include <chrono>
 #include <optional>
 
+#include "handover/offsets.h"
+#include "handover/relay.h"
+#include "handover/reopen.h"
 #include "launch/child.h"
 #include "launch/plan.h"
 #include "net/attach.h"
@@ -76,6 +80,20 @@ Result<Child> spawn(const Policy& policy, const std::vector<std::string>& argv) 
     plan->network.channel = std::move(channel->second);
   }
 
+  auto relay = handover::Relay::create(plan->handed);             // handed pipes: the command gets its own
+  if (!relay) return std::move(relay).error();
+  auto offsets = handover::Offsets::keep(plan->handed);           // the reopened files' caller descriptions
+  if (!offsets) return std::move(offsets).error();
+  UniqueFd handover_channel;                                      // reopened read-only files: their offsets come back
+  if (handover::any_reopened(plan->handed)) {
+    int pair[2];
+    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
+      return Error::from_errno("cannot create the descriptor channel");
+    }
+    handover_channel = UniqueFd(pair[0]);
+    plan->handover_channel = UniqueFd(pair[1]);
+  }
+
   int pidfd = -1;
   sys::CloneArgs args;
   args.flags = kNamespaces | CLONE_PIDFD;                         // the network namespace: the helper's (net/namespace.h)
@@ -102,11 +120,14 @@ Result<Child> spawn(const Policy& policy, const std::vector<std::string>& argv) 
   if (pid == 0) {
     report_read.reset();
     network_channel.reset();
+    handover_channel.reset();
     if (namespace_helper) namespace_helper->close_helper_end();   // EOF if the helper dies without a word
     if (!namespaces) launch::run_without_namespaces(*plan, report_write.get());  // never returns
     launch::run_init(*plan, report_write.get());                  // never returns
   }
   report_write.reset();                                           // EOF once every child copy is gone
+  plan->handover_channel.reset();
+  relay->close_child_ends();                                      // init's alone: the command sees the end of its input
   if (namespace_helper) {                                         // asleep at once: init's ask finds a free core
     plan->network_namespace.reset();                              // init's alone: EOF reaches the helper if init dies
     namespace_helper->reap();                                     // it exits once it has answered
@@ -130,11 +151,15 @@ Result<Child> spawn(const Policy& policy, const std::vector<std::string>& argv) 
   state->started = started;
   state->profile = policy.profile;
   state->argv = argv;
+  state->offsets = std::move(*offsets);
+  state->handover_channel = std::move(handover_channel);
+  state->relay = std::move(*relay);
   if (policy.timeout_seconds > 0) state->deadline.emplace(std::move(*deadline));
   if (plan->pty.enabled) state->pty.emplace(std::move(plan->pty.supervisor_end), plan->pty.replace);
   for (const auto& op : plan->view.ops) state->mount_descriptions.push_back(fs::describe(op));
   Child::State& running = *state;
   Child child(std::move(state));                                  // from here on, a failure kills the sandbox
+  if (auto relaying = running.relay.start(); !relaying) return std::move(relaying).error();  // the pipes flow from now on
   if (namespace_helper && running.timing) running.timing->mark("network namespace helper reaped");
   limits::sweep_stale_groups(running.resources);                  // leaves of SIGKILLed supervisors, while init works
   if (running.timing) running.timing->mark("stale cgroup leaves swept");

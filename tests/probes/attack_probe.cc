@@ -19,6 +19,7 @@
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -171,6 +172,34 @@ int write_file(const char* path, const char* text) {
   return err;
 }
 
+// Metadata changes through a handed descriptor (fd) or its /proc/self/fd
+// name (path): each must leave the caller's file as it was.
+int change_metadata(const char* how, const char* target, bool by_fd) {
+  const int fd = by_fd ? std::atoi(target) : -1;
+  const timespec times[2] = {{1, 0}, {1, 0}};
+  if (::strcmp(how, "chmod") == 0) return result(by_fd ? ::fchmod(fd, 04777) : ::chmod(target, 04777));
+  if (::strcmp(how, "utimes") == 0) {
+    return result(by_fd ? ::futimens(fd, times) : ::utimensat(AT_FDCWD, target, times, 0));
+  }
+  if (::strcmp(how, "xattr") == 0) {
+    return result(by_fd ? ::fsetxattr(fd, "user.sandbox-probe", "1", 1, 0)
+                        : ::setxattr(target, "user.sandbox-probe", "1", 1, 0));
+  }
+  std::fprintf(stderr, "attack_probe: unknown metadata change '%s'\n", how);
+  return kUsage;
+}
+
+// Reopens a handed descriptor by name and reads one byte (a pipe's data
+// that belongs to someone else, for a stdout pipe).
+int open_read(const char* path) {
+  const int fd = ::open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return errno;
+  char byte;
+  const int err = result(::read(fd, &byte, 1));
+  ::close(fd);
+  return err;
+}
+
 int read_key(long id) {
   char buf[256] = {};
   const long n = ::syscall(SYS_keyctl, KEYCTL_READ, id, buf, sizeof(buf) - 1, 0);
@@ -195,6 +224,9 @@ int attempt(const char* name, int argc, char** argv) {
   if (is("connect-tcp")) return connect_tcp(number(argc, argv, 2));
   if (is("send-udp")) return send_udp(number(argc, argv, 2));
   if (is("netlink-addr")) return netlink_add_address();
+  if (is("metadata-fd")) return change_metadata(arg(argc, argv, 2), arg(argc, argv, 3), true);
+  if (is("metadata-path")) return change_metadata(arg(argc, argv, 2), arg(argc, argv, 3), false);
+  if (is("open-read")) return open_read(arg(argc, argv, 2));
   if (is("read-key")) return read_key(std::atol(arg(argc, argv, 2)));
   std::fprintf(stderr, "attack_probe: unknown probe '%s'\n", name);
   std::exit(kUsage);

@@ -1,0 +1,295 @@
+#include "handover/relay.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <string>
+#include <system_error>
+
+namespace sandbox::handover {
+namespace {
+
+constexpr int kPipeSize = 1 << 20;            // the unprivileged pipe-max-size
+constexpr std::size_t kMost = 1UL << 30;      // "as much as the pipes hold"
+constexpr int kRecheckMs = 100;               // a copy not yet read: look again
+
+// SIGPIPE from a splice or tee into a pipe without readers: blocked in this
+// thread for the duration, and one that we caused is taken back, so neither
+// the process's handlers nor its mask change.
+class QuietSigpipe {
+ public:
+  QuietSigpipe() {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGPIPE);
+    ::pthread_sigmask(SIG_BLOCK, &set_, &previous_);
+    sigset_t pending;
+    sigemptyset(&pending);
+    ::sigpending(&pending);
+    was_pending_ = sigismember(&pending, SIGPIPE) == 1;
+  }
+  ~QuietSigpipe() {
+    if (raised_ && !was_pending_) {
+      const timespec zero{};
+      while (::sigtimedwait(&set_, nullptr, &zero) < 0 && errno == EINTR) {
+      }
+    }
+    ::pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+  }
+  QuietSigpipe(const QuietSigpipe&) = delete;
+  QuietSigpipe& operator=(const QuietSigpipe&) = delete;
+  void raised() { raised_ = true; }
+
+ private:
+  sigset_t set_{};
+  sigset_t previous_{};
+  bool was_pending_ = false;
+  bool raised_ = false;
+};
+
+int unread(int pipe_fd) {
+  int n = 0;
+  return ::ioctl(pipe_fd, FIONREAD, &n) == 0 ? n : 0;
+}
+
+}  // namespace
+
+Result<Relay> Relay::create(std::vector<Handed>& handed) {
+  Relay relay;
+  for (Handed& h : handed) {
+    if (h.kind != Kind::pipe || (h.access != O_RDONLY && h.access != O_WRONLY)) continue;
+    // The same pipe at two numbers (`2>&1 | less`) shares one inner pipe:
+    // what the command writes to each keeps its order.
+    const Handed* same = nullptr;
+    for (const Handed& other : handed) {
+      if (&other == &h) break;
+      if (other.inner >= 0 && other.dev == h.dev && other.ino == h.ino && other.access == h.access) same = &other;
+    }
+    if (same != nullptr) {
+      h.inner = same->inner;
+      h.relay_end = same->relay_end;
+      continue;
+    }
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) return Error::from_errno("cannot create a pipe for descriptor " + std::to_string(h.number));
+    Pipe pipe;
+    pipe.input = h.access == O_RDONLY;
+    pipe.caller = UniqueFd(::fcntl(h.fd, F_DUPFD_CLOEXEC, 0));
+    if (!pipe.caller) return Error::from_errno("cannot keep descriptor " + std::to_string(h.number));
+    pipe.ours = UniqueFd(pipe.input ? fds[1] : fds[0]);
+    pipe.theirs = UniqueFd(pipe.input ? fds[0] : fds[1]);
+    ::fcntl(pipe.ours.get(), F_SETFL, O_NONBLOCK);  // our end only: the command's stays blocking
+    // Large batches (a failure keeps the default size: slower, still right).
+    ::fcntl(pipe.ours.get(), F_SETPIPE_SZ, kPipeSize);
+    ::fcntl(h.fd, F_SETPIPE_SZ, kPipeSize);
+    const int caller_size = ::fcntl(h.fd, F_GETPIPE_SZ);
+    pipe.batch = caller_size > 0 ? static_cast<std::size_t>(caller_size) / 2 : 4096;
+    if (pipe.input) {
+      pipe.watch = UniqueFd(::inotify_init1(IN_CLOEXEC | IN_NONBLOCK));
+      if (!pipe.watch) return Error::from_errno("inotify_init1 for the stdin relay");
+      const std::string inner = "/proc/self/fd/" + std::to_string(pipe.ours.get());
+      if (::inotify_add_watch(pipe.watch.get(), inner.c_str(), IN_ACCESS) < 0) {
+        return Error::from_errno("inotify_add_watch on the relayed pipe");
+      }
+      if (!relay.devnull_) {
+        relay.devnull_ = UniqueFd(::open("/dev/null", O_WRONLY | O_CLOEXEC));
+        if (!relay.devnull_) return Error::from_errno("cannot open /dev/null");
+      }
+    }
+    h.inner = pipe.theirs.get();
+    h.relay_end = pipe.ours.get();
+    relay.pipes_.push_back(std::move(pipe));
+  }
+  return relay;
+}
+
+Relay::~Relay() { stop(); }
+
+Relay::Relay(Relay&& other) noexcept
+    : pipes_(std::move(other.pipes_)), devnull_(std::move(other.devnull_)), wake_(std::move(other.wake_)) {
+  // A running thread holds `this`: only a relay not yet started moves.
+}
+
+Relay& Relay::operator=(Relay&& other) noexcept {
+  if (this != &other) {
+    stop();
+    pipes_ = std::move(other.pipes_);
+    devnull_ = std::move(other.devnull_);
+    wake_ = std::move(other.wake_);
+  }
+  return *this;
+}
+
+void Relay::close_child_ends() {
+  for (Pipe& p : pipes_) p.theirs.reset();
+}
+
+Result<void> Relay::start() {
+  if (pipes_.empty() || thread_.joinable()) return success();
+  wake_ = UniqueFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+  if (!wake_) return Error::from_errno("eventfd for the pipe relay");
+  // The thread inherits a mask with every signal blocked: the caller's
+  // signals go to its own threads, and a SIGPIPE we cause stays ours.
+  sigset_t all;
+  sigset_t previous;
+  sigfillset(&all);
+  ::pthread_sigmask(SIG_BLOCK, &all, &previous);
+  try {
+    thread_ = std::thread([this] { run(); });
+  } catch (const std::system_error& e) {
+    ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+    return Error("cannot start the pipe relay", e.code().value());
+  }
+  ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  return success();
+}
+
+void Relay::stop() {
+  if (!thread_.joinable()) return;
+  const std::uint64_t one = 1;
+  [[maybe_unused]] const ssize_t n = ::write(wake_.get(), &one, sizeof(one));
+  thread_.join();
+}
+
+void Relay::run() {
+  for (Pipe& p : pipes_) {
+    if (p.input) pump_input(p);  // what is there already
+  }
+  std::vector<pollfd> fds(slots() + 1);
+  for (;;) {
+    prepare(fds.data());
+    fds.back() = {wake_.get(), POLLIN, 0};
+    const int ready = ::poll(fds.data(), static_cast<nfds_t>(fds.size()), timeout_ms());
+    if (ready < 0 && errno != EINTR) return;
+    if (fds.back().revents != 0) return;
+    if (ready >= 0) dispatch(fds.data());  // on a timeout too: it re-checks its copies
+  }
+}
+
+void Relay::prepare(pollfd* slots) const {
+  for (std::size_t i = 0; i < pipes_.size(); ++i) {
+    const Pipe& p = pipes_[i];
+    pollfd& caller = slots[2 * i];
+    pollfd& ours = slots[2 * i + 1];
+    caller = {-1, 0, 0};
+    ours = {-1, 0, 0};
+    if (p.input) {
+      if (!p.ours || p.caller_done) continue;
+      if (p.copied == 0) caller = {p.caller.get(), POLLIN, 0};    // waiting for the caller's data
+      ours = {p.watch.get(), POLLIN, 0};                     // waiting for the command to read
+    } else {
+      if (!p.ours || p.caller_done) continue;
+      if (p.blocked) {
+        caller = {p.caller.get(), POLLOUT, 0};
+      } else {
+        ours = {p.ours.get(), POLLIN, 0};
+      }
+    }
+  }
+}
+
+int Relay::timeout_ms() const {
+  for (const Pipe& p : pipes_) {
+    if (p.input && p.ours && p.copied > 0) return kRecheckMs;
+  }
+  return -1;
+}
+
+void Relay::dispatch(const pollfd* slots) {
+  for (std::size_t i = 0; i < pipes_.size(); ++i) {
+    Pipe& p = pipes_[i];
+    const bool woken = slots[2 * i].revents != 0 || slots[2 * i + 1].revents != 0;
+    if (p.input) {
+      if (slots[2 * i + 1].revents != 0) {
+        char events[4096];
+        while (::read(p.watch.get(), events, sizeof(events)) > 0) {
+        }
+      }
+      pump_input(p);  // also on a timeout: the re-check
+    } else if (woken) {
+      pump_output(p);
+    }
+  }
+}
+
+// Takes from the caller's pipe what the command has read of the copy.
+void Relay::take_read(Pipe& p) {
+  const std::int64_t left = p.ours ? unread(p.ours.get()) : 0;
+  std::int64_t read = p.copied - left;
+  p.copied = left;
+  while (read > 0) {
+    const ssize_t n = ::splice(p.caller.get(), nullptr, devnull_.get(), nullptr, static_cast<std::size_t>(read),
+                               SPLICE_F_NONBLOCK);
+    if (n <= 0) {
+      if (n < 0 && errno == EINTR) continue;
+      break;  // someone else read the caller's pipe meanwhile
+    }
+    read -= n;
+  }
+}
+
+void Relay::pump_input(Pipe& p) {
+  if (!p.ours) return;
+  take_read(p);
+  if (p.copied != 0 || p.caller_done) return;
+  QuietSigpipe quiet;
+  const ssize_t n = ::tee(p.caller.get(), p.ours.get(), p.batch, SPLICE_F_NONBLOCK);
+  if (n > 0) {
+    p.copied = n;
+  } else if (n == 0) {  // the caller's end of file: the command's too
+    p.caller_done = true;
+    p.ours.reset();
+  } else if (errno == EPIPE) {  // the command closed its stdin: nothing more to copy
+    quiet.raised();
+    p.caller_done = true;
+    p.ours.reset();
+  }
+}
+
+void Relay::pump_output(Pipe& p) {
+  if (!p.ours || p.caller_done) return;
+  QuietSigpipe quiet;
+  for (;;) {
+    const ssize_t n = ::splice(p.ours.get(), nullptr, p.caller.get(), nullptr, kMost, SPLICE_F_NONBLOCK | SPLICE_F_MOVE);
+    if (n > 0) continue;
+    if (n == 0) {  // every writer inside is gone
+      p.ours.reset();
+      return;
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN) {
+      p.blocked = unread(p.ours.get()) > 0;  // data waits: the caller's pipe is full
+      return;
+    }
+    if (errno == EPIPE) quiet.raised();
+    p.caller_done = true;  // the caller's reader is gone: the command gets EPIPE
+    p.ours.reset();
+    return;
+  }
+}
+
+void Relay::finish() {
+  stop();
+  for (Pipe& p : pipes_) {
+    if (p.input) {
+      take_read(p);
+      p.ours.reset();
+      continue;
+    }
+    while (p.ours && !p.caller_done) {
+      pump_output(p);
+      if (!p.ours || p.caller_done) break;  // all delivered, or no reader
+      if (!p.blocked) break;                // empty, and a writer outlives init (no pid namespace)
+      pollfd wait{p.caller.get(), POLLOUT, 0};    // a slow reader: every byte reaches it
+      if (::poll(&wait, 1, -1) < 0 && errno != EINTR) break;
+    }
+    p.ours.reset();
+  }
+}
+
+}  // namespace sandbox::handover

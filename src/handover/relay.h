@@ -1,0 +1,95 @@
+// Pipes handed over are relayed by the supervisor (DESIGN §2.3): the
+// command gets a pipe of its own, so reopening /dev/stdout, /proc/self/fd/N
+// or /dev/fd/N in the other direction reaches only that inner pipe, never
+// the caller's (Landlock does not see pipes: without the relay a stdout pipe
+// reopened for reading consumes what another writer put in it, and a stdin
+// pipe reopened for writing injects into the caller's next reader).
+//
+// Input (the caller's read end): tee, never splice. The inner pipe gets a
+// copy of what the caller's pipe holds, and only what the command has read
+// (the copy less what is still unread in the inner pipe, FIONREAD) is taken
+// from the caller's pipe; the next copy is made once the inner pipe is
+// empty (inotify IN_ACCESS on it says when the command read). Nothing the
+// command never read is lost: `producer | while read l; do sandbox cmd; done`
+// keeps every line for the loop. The caller's end of file reaches the
+// command as its own end of file.
+//
+// Output (the caller's write end): splice, moving pages without a copy.
+// Everything the command wrote reaches the caller before wait() returns;
+// when the caller's reader is gone, the inner pipe is closed so the command
+// gets EPIPE (and SIGPIPE) as it would bare. SIGPIPE stays blocked in the
+// relay's thread and one it caused is taken back: no process-wide handler.
+//
+// The relay runs in a thread of its own from spawn() on (all signals
+// blocked in it), so the pipes flow whether or not the caller is in wait():
+// a library caller may read a helper's pipe before it waits for it.
+//
+// Both pipes are made 1 MiB (the caller's too, when the kernel lets us), so
+// the relay moves large batches, and a copy is at most half the caller's
+// pipe: its writer fills the other half while the command reads the copy.
+// A pipe end opened for both reading and writing is passed as it is.
+#pragma once
+
+#include <poll.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <thread>
+#include <vector>
+
+#include "handover/handed.h"
+#include "sandbox/error.h"
+#include "util/unique_fd.h"
+
+namespace sandbox::handover {
+
+class Relay {
+ public:
+  // One inner pipe per handed pipe; sets handed[i].inner and .relay_end.
+  static Result<Relay> create(std::vector<Handed>& handed);
+
+  Relay() = default;
+  ~Relay();
+  Relay(Relay&&) noexcept;
+  Relay& operator=(Relay&&) noexcept;
+  Relay(const Relay&) = delete;
+  Relay& operator=(const Relay&) = delete;
+
+  bool empty() const { return pipes_.empty(); }
+  // After clone3: the inner ends are the child's alone.
+  void close_child_ends();
+  // Starts the relay's thread (once the Relay is where it stays).
+  Result<void> start();
+  // The sandbox is gone: stops the thread, delivers what it wrote (waiting
+  // for a slow reader), and takes from the caller's pipes what it read.
+  void finish();
+
+ private:
+  struct Pipe {
+    bool input = true;
+    UniqueFd caller;   // a duplicate of the caller's end: the caller may close its own
+    UniqueFd ours;     // input: the inner write end; output: the inner read end
+    UniqueFd theirs;   // the child's end, closed after clone3
+    UniqueFd watch;    // input: inotify IN_ACCESS on the inner pipe
+    std::int64_t copied = 0;  // input: bytes teed and not yet taken from the caller's pipe
+    std::size_t batch = 0;    // input: at most half the caller's pipe per copy (double buffering)
+    bool caller_done = false;  // input: end of file; output: the caller's reader is gone
+    bool blocked = false;      // output: the caller's pipe is full
+  };
+  void run();
+  void stop();
+  std::size_t slots() const { return 2 * pipes_.size(); }
+  void prepare(pollfd* slots) const;
+  int timeout_ms() const;
+  void dispatch(const pollfd* slots);
+  void pump_input(Pipe& pipe);
+  void pump_output(Pipe& pipe);
+  void take_read(Pipe& pipe);
+
+  std::vector<Pipe> pipes_;
+  UniqueFd devnull_;  // where what the command read from a caller's pipe goes
+  UniqueFd wake_;     // eventfd: the thread stops
+  std::thread thread_;
+};
+
+}  // namespace sandbox::handover

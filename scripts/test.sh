@@ -26,6 +26,9 @@ if [ "$(id -u)" -eq 0 ]; then
     env HOME=/nonexistent "SANDBOX_BIN=$SANDBOX_BIN" "SANDBOX_PROBE_DIR=$SANDBOX_PROBE_DIR" \
     "SANDBOX_NET_LAB=$SANDBOX_NET_LAB" \
     "$stage/integration_tests" --gtest_brief=1
+  suite "library tests (as uid 65534)" \
+    setpriv --reuid=65534 --regid=65534 --clear-groups -- env HOME=/nonexistent \
+    "$stage/library_tests" --gtest_brief=1
 fi
 acceptance="$root/../shared/acceptance/seed-transcript.sh"
 if [ -x "$acceptance" ] || [ -f "$acceptance" ]; then

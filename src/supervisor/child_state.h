@@ -46,6 +46,10 @@ struct Child::State {
   std::optional<supervisor::PtyRelay> pty;       // --pty
   std::optional<net::Slirp> slirp;              // --net=filtered: stopped when init is gone
   std::vector<scratch::Shredder> shredders;  // -s: the -H/-T directories to shred at the end
+  // Command::forward_signals (opt-in), and the caller's descriptors the
+  // program's 0, 1, 2 came from (the pty relay's, and --timing's stderr).
+  bool forward_signals = false;
+  int stdio[3] = {0, 1, 2};
   bool waited = false;
   bool killed = false;
 };

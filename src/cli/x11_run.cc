@@ -2,7 +2,7 @@
 
 #include <iostream>
 
-#include "x11/session.h"
+#include "sandbox/x11.h"
 
 namespace sandbox::cli {
 

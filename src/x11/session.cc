@@ -116,7 +116,7 @@ std::string base_name(const std::string& path) {
 Result<Outcome> run_session(const Policy& policy, const Command& command) {
   const std::vector<std::string>& argv = command.argv;
   if (argv.empty()) return Error("no command given");
-  HeldSignals signals;  // an interrupted setup still removes what it made
+  HeldSignals signals(command.forward_signals);  // opted in: an interrupted setup still removes what it made
 
   auto caller = caller_display(command.env);
   if (!caller) return std::move(caller).error();

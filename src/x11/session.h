@@ -18,15 +18,4 @@
 
 #include "policy/x11_options.h"
 #include "sandbox/sandbox.h"
-
-namespace sandbox::x11 {
-
-// Runs argv under policy on a nested X server and returns how it ended.
-// Spawns three sandboxes, so call it from the thread that waits for them
-// (PR_SET_PDEATHSIG follows the thread that created a sandbox).
-// The program runs as `command` says (its environment also gives DISPLAY,
-// XAUTHORITY and HOME of the caller's display); the helpers get their stdio
-// through their own Commands.
-Result<Outcome> run_session(const Policy& policy, const Command& command);
-
-}  // namespace sandbox::x11
+#include "sandbox/x11.h"  // run_session(), the public entry

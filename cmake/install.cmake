@@ -49,4 +49,5 @@ set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libnftables1 (>= 1.0.6), slirp4netns")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "xserver-xephyr, matchbox-window-manager, libseccomp-dev, pkg-config")
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://github.com/sandbox/sandbox")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+set(CPACK_STRIP_FILES TRUE)  # the debug info stays in the build tree
 include(CPack)

@@ -41,6 +41,9 @@ Result<void> check_descriptors(const Command& command) {
                    ") is not an open file descriptor", EBADF);
     }
   }
+  if (!command.cwd.empty() && command.cwd[0] != '/') {
+    return Error("the command's working directory '" + command.cwd + "' is not an absolute path");
+  }
   for (int fd : command.fds) {
     if (fd < 3) {
       return Error("--fd " + std::to_string(fd) + ": standard input, output and error are always passed");

@@ -236,6 +236,11 @@ TEST(Library, ACommandWithoutOpenDescriptorsIsRefused) {
   auto child = sandbox::spawn(sealed_default(), command);
   ASSERT_FALSE(child);
   EXPECT_NE(child.error().message().find("standard output"), std::string::npos) << child.error().message();
+  sandbox::Command relative = command_of({"true"});
+  relative.cwd = "relative/dir";
+  auto refused = sandbox::spawn(sealed_default(), relative);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message().find("not an absolute path"), std::string::npos);
 }
 
 }  // namespace

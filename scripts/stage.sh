@@ -10,6 +10,7 @@ rm -rf "$stage"
 mkdir -p "$stage/probes"
 cp build/sandbox "$stage/"
 [ -f build/tests/integration_tests ] && cp build/tests/integration_tests "$stage/"
+[ -f build/tests/library_tests ] && cp build/tests/library_tests "$stage/"
 [ -d build/probes ] && cp -r build/probes/. "$stage/probes/"
 # Laid out as the build tree is: share/sandbox/profiles beside the binary
 # (the profiles are found relative to it, never through a compiled-in path).

@@ -26,7 +26,14 @@ if [ "$(id -u)" -eq 0 ]; then
     env HOME=/nonexistent "SANDBOX_BIN=$SANDBOX_BIN" "SANDBOX_PROBE_DIR=$SANDBOX_PROBE_DIR" \
     "SANDBOX_NET_LAB=$SANDBOX_NET_LAB" \
     "$stage/integration_tests" --gtest_brief=1
+  suite "library tests (as uid 65534)" \
+    setpriv --reuid=65534 --regid=65534 --clear-groups -- env HOME=/nonexistent \
+    "$stage/library_tests" --gtest_brief=1
 fi
+# The include edges between src/ folders follow the layers of DESIGN §11.
+suite "include edges follow the layers" scripts/check-includes.sh
+# The installed library, as an embedder builds against it (examples/).
+suite "examples/ against the install tree (find_package, pkg-config)" scripts/example.sh
 acceptance="$root/../shared/acceptance/seed-transcript.sh"
 if [ -x "$acceptance" ] || [ -f "$acceptance" ]; then
   suite "seed transcript acceptance" env SANDBOX="$stage/sandbox" bash "$acceptance"

@@ -34,4 +34,8 @@ struct LimitEnforcement {
   bool requested = true;           // false for the defaults nobody asked for
 };
 
+// "memory 64 MiB (cgroup v2 memory), pids 20 (cgroup v2 pids)": the limits
+// that were asked for and how each is enforced; "" when none was asked for.
+std::string describe_limits(const std::vector<LimitEnforcement>& enforcement);
+
 }  // namespace sandbox

@@ -1,7 +1,8 @@
 // Policy: one immutable value that says what a sandbox may do.
 //
-// The command line and the TOML profiles both lower to a Policy; it is
-// validated once (Policy::validate) and never changed by the launcher.
+// The command line and the TOML profiles both lower to a Policy; seal()
+// (sandbox/seal.h) canonicalises and validates it once into the
+// SealedPolicy that spawn() takes, and the launcher never changes it.
 // Options that weaken the sandbox are positive and explicit (allow_ptrace,
 // NetMode::host): there are no negative booleans in the model.
 #pragma once
@@ -72,7 +73,9 @@ struct Policy {
   std::vector<PathGrant> grants;
   bool refuse_symlinks = false;
 
-  // Descriptors handed over beyond stdin, stdout and stderr (--fd N).
+  // --fd N as given on the command line or in a profile: checked by seal()
+  // (open, >= 3). spawn() hands over Command::fds; the `sandbox` command
+  // copies these there.
   std::vector<int> fds;
 
   // -M: a private, writable tmpfs $HOME and /tmp, discarded at exit.

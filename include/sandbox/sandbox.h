@@ -2,9 +2,20 @@
 //
 //   sandbox::Policy policy = sandbox::Policy::default_profile();
 //   policy.grants.push_back({"/srv/mail", sandbox::Access::read});
-//   auto child = sandbox::spawn(policy, {"spamscan", "--quiet"});
+//   auto sealed = sandbox::seal(policy);          // checked once, against this kernel
+//   if (!sealed) { report(sealed.error().message()); return; }
+//   sandbox::Command command;
+//   command.argv = {"spamscan", "--quiet"};
+//   command.env = {"PATH=/usr/bin:/bin", "HOME=/var/lib/spamscan"};
+//   command.stdout_fd = pipe_write_end;
+//   auto child = sandbox::spawn(*sealed, command);
 //   if (!child) { report(child.error().message()); return; }
 //   sandbox::Outcome outcome = child->wait();
+//
+// Thread-safe: two threads may seal and spawn at once. Nothing process-wide
+// (signal dispositions and masks, stdio, the environment) is read or changed
+// unless the caller opts in (Command::from_this_process,
+// Command::forward_signals, hold_forwarded_signals).
 #pragma once
 
 #include <sys/types.h>
@@ -13,10 +24,12 @@
 #include <string>
 #include <vector>
 
+#include "sandbox/command.h"
 #include "sandbox/error.h"
 #include "sandbox/limits.h"
 #include "sandbox/outcome.h"
 #include "sandbox/policy.h"
+#include "sandbox/seal.h"
 
 namespace sandbox {
 
@@ -43,8 +56,9 @@ class Child {
   // Each resource limit and the mechanism enforcing it (DESIGN §8).
   const std::vector<LimitEnforcement>& limits() const;
 
-  // Waits for the command to end; forwards SIGINT, SIGTERM, SIGHUP, SIGQUIT,
-  // SIGUSR1, SIGUSR2 and SIGWINCH received meanwhile to it.
+  // Waits for the command to end. With Command::forward_signals, forwards
+  // SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 and SIGWINCH received
+  // meanwhile to it; without, it changes no signal disposition or mask.
   Outcome wait();
   // Ends the whole sandbox (every process in it) with SIGKILL.
   Result<void> kill();
@@ -53,11 +67,17 @@ class Child {
   std::unique_ptr<State> state_;
 };
 
-// Blocks the signals Child::wait() forwards, so that one arriving while
-// spawn() starts the sandbox stays pending until wait() forwards it.
+// Opt-in, process-wide: blocks the signals Child::wait() forwards (with
+// Command::forward_signals), so that one arriving while spawn() starts the
+// sandbox stays pending until wait() forwards it.
 void hold_forwarded_signals();
 
-// Starts argv under the policy. The policy must have been validated.
-Result<Child> spawn(const Policy& policy, const std::vector<std::string>& argv);
+// Starts command under the sealed policy.
+Result<Child> spawn(const SealedPolicy& policy, const Command& command);
+
+// A profile by name ("web": looked up in $XDG_CONFIG_HOME/sandbox/profiles,
+// /etc/sandbox/profiles, then the shipped ones) or by file (a '/' or .toml):
+// its effective policy, ready to change and seal (DESIGN §5).
+Result<Policy> load_profile(const std::string& name_or_file);
 
 }  // namespace sandbox

@@ -2,12 +2,12 @@
 
 #include <iostream>
 
-#include "limits/resources.h"
+#include "sandbox/limits.h"
 
 namespace sandbox::cli {
 
 void print_informational(const Child& child) {
-  if (const auto limits = limits::describe(child.limits()); !limits.empty()) {
+  if (const auto limits = describe_limits(child.limits()); !limits.empty()) {
     std::cerr << "sandbox: limits: " << limits << '\n';
   }
   for (const auto& skipped : child.skipped()) {

@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -11,6 +12,7 @@
 #include "cli/x11_run.h"
 #include "report/report.h"
 #include "sandbox/sandbox.h"
+#include "sandbox/version.h"
 
 namespace {
 
@@ -37,7 +39,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (invocation->action == sandbox::cli::Invocation::Action::version) {
-    std::cout << "sandbox 0.1.0\n";
+    std::cout << "sandbox " SANDBOX_VERSION "\n";
     return 0;
   }
   if (invocation->action == sandbox::cli::Invocation::Action::list) {
@@ -56,11 +58,18 @@ int main(int argc, char** argv) {
   if (auto valid = policy.validate(); !valid) return failed(valid.error());
   if (auto ok = sandbox::report::check_destinations(policy); !ok) return fail(ok.error());
 
-  if (policy.x11.enabled) return sandbox::cli::run_x11(policy, invocation->command);  // -X
+  // The command is this process's: its environment, directory and stdio,
+  // and its signals forwarded (the library's opt-ins).
+  sandbox::Command command = sandbox::Command::from_this_process(invocation->command);
+  command.fds = policy.fds;
+  command.forward_signals = true;
+  if (policy.x11.enabled) return sandbox::cli::run_x11(policy, command);  // -X
+  auto sealed = sandbox::seal(policy);  // canonical paths, checked, and the kernel checked against them
+  if (!sealed) return failed(sealed.error());
   // Signals that arrive while the sandbox starts stay pending until wait()
   // forwards them, instead of killing us before we can clean up.
   sandbox::hold_forwarded_signals();
-  auto child = sandbox::spawn(policy, invocation->command);
+  auto child = sandbox::spawn(*sealed, command);
   if (!child) return failed(child.error());
   record.label = child->label();
   record.enforcement = child->limits();

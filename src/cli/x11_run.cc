@@ -2,11 +2,11 @@
 
 #include <iostream>
 
-#include "x11/session.h"
+#include "sandbox/x11.h"
 
 namespace sandbox::cli {
 
-int run_x11(const Policy& policy, const std::vector<std::string>& command) {
+int run_x11(const Policy& policy, const Command& command) {
   auto outcome = x11::run_session(policy, command);
   if (!outcome) {
     std::cerr << "sandbox: " << outcome.error().message() << '\n';

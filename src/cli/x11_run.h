@@ -4,12 +4,12 @@
 #include <string>
 #include <vector>
 
-#include "sandbox/policy.h"
+#include "sandbox/sandbox.h"
 
 namespace sandbox::cli {
 
 // Runs the session (x11::run_session), prints its one-line messages and
 // returns the status sandbox exits with (DESIGN §3).
-int run_x11(const Policy& policy, const std::vector<std::string>& command);
+int run_x11(const Policy& policy, const Command& command);
 
 }  // namespace sandbox::cli

@@ -50,13 +50,6 @@ std::string reopenable(const std::string& link) {
 bool Handed::readable() const { return access == O_RDONLY || access == O_RDWR; }
 bool Handed::writable() const { return access == O_WRONLY || access == O_RDWR; }
 
-std::vector<Descriptor> same_numbers(const std::vector<int>& numbers) {
-  std::vector<Descriptor> out;
-  out.reserve(numbers.size());
-  for (int n : numbers) out.push_back({n, n});
-  return out;
-}
-
 Result<std::vector<Handed>> describe(const std::vector<Descriptor>& descriptors) {
   std::vector<Handed> out;
   for (const Descriptor& d : descriptors) {

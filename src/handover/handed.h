@@ -51,8 +51,4 @@ struct Handed {
 // stdin stays closed).
 Result<std::vector<Handed>> describe(const std::vector<Descriptor>& descriptors);
 
-// The same descriptor number in the supervisor and inside: the CLI's case
-// (0, 1, 2 and --fd N as the caller set them up).
-std::vector<Descriptor> same_numbers(const std::vector<int>& numbers);
-
 }  // namespace sandbox::handover

@@ -257,8 +257,9 @@ void Relay::pump_output(Pipe& p) {
   for (;;) {
     const ssize_t n = ::splice(p.ours.get(), nullptr, p.caller.get(), nullptr, kMost, SPLICE_F_NONBLOCK | SPLICE_F_MOVE);
     if (n > 0) continue;
-    if (n == 0) {  // every writer inside is gone
+    if (n == 0) {  // every writer inside is gone: so is ours, and the caller's reader sees its end
       p.ours.reset();
+      p.caller.reset();
       return;
     }
     if (errno == EINTR) continue;
@@ -269,6 +270,7 @@ void Relay::pump_output(Pipe& p) {
     if (errno == EPIPE) quiet.raised();
     p.caller_done = true;  // the caller's reader is gone: the command gets EPIPE
     p.ours.reset();
+    p.caller.reset();
     return;
   }
 }
@@ -289,6 +291,7 @@ void Relay::finish() {
       if (::poll(&wait, 1, -1) < 0 && errno != EINTR) break;
     }
     p.ours.reset();
+    p.caller.reset();
   }
 }
 

@@ -15,12 +15,12 @@
 
 namespace sandbox::init {
 
-Result<PtyPlan> plan_pty(PtyMode mode) {
+Result<PtyPlan> plan_pty(PtyMode mode, const int (&stdio)[3]) {
   PtyPlan plan;
   bool tty[3];
   bool any = false;
   for (int fd = 0; fd < 3; ++fd) {
-    tty[fd] = ::isatty(fd) == 1;
+    tty[fd] = ::isatty(stdio[fd]) == 1;
     any = any || tty[fd];
   }
   plan.enabled = mode == PtyMode::always || (mode == PtyMode::automatic && tty[0] && tty[1]);
@@ -30,8 +30,8 @@ Result<PtyPlan> plan_pty(PtyMode mode) {
   for (int fd = 0; fd < 3; ++fd) plan.replace[fd] = any ? tty[fd] : true;
   for (int fd = 0; fd < 3; ++fd) {
     if (!tty[fd]) continue;
-    plan.has_size = ::ioctl(fd, TIOCGWINSZ, &plan.size) == 0;
-    plan.has_modes = ::tcgetattr(fd, &plan.modes) == 0;
+    plan.has_size = ::ioctl(stdio[fd], TIOCGWINSZ, &plan.size) == 0;
+    plan.has_modes = ::tcgetattr(stdio[fd], &plan.modes) == 0;
     break;
   }
   int ends[2];

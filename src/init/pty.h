@@ -30,9 +30,10 @@ struct PtyPlan {
   UniqueFd supervisor_end;  // the supervisor receives it
 };
 
-// Decides from the mode and the caller's descriptors: automatic means a pty
-// when stdin and stdout are both terminals.
-Result<PtyPlan> plan_pty(PtyMode mode);
+// Decides from the mode and the descriptors that become the program's 0, 1
+// and 2 (the Command's): automatic means a pty when stdin and stdout are
+// both terminals.
+Result<PtyPlan> plan_pty(PtyMode mode, const int (&stdio)[3]);
 
 // ---- child side: async-signal-safe, no allocation -------------------------
 

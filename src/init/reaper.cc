@@ -8,7 +8,6 @@
 #include <ctime>
 
 #include "init/subreaper.h"
-#include "launch/step.h"
 
 namespace sandbox::init {
 namespace {
@@ -29,7 +28,7 @@ void fill_signal_set(sigset_t* set) noexcept {
   for (int sig : kForwardedSignals) sigaddset(set, sig);
 }
 
-void reap(pid_t command, bool wait_all, int report_fd, const util::CodeRanges* code,
+void reap(pid_t command, bool wait_all, int report_fd, ReportExit report_exit, const util::CodeRanges* code,
           int children_fd) noexcept {
   sigset_t set;
   fill_signal_set(&set);
@@ -75,10 +74,7 @@ void reap(pid_t command, bool wait_all, int report_fd, const util::CodeRanges* c
     if (command_done && (!wait_all || none_left)) break;
   }
   if (children_fd >= 0) kill_tree(children_fd);  // no pid namespace kills them for us
-  launch::Report report;
-  report.kind = launch::Report::Kind::exited;
-  report.wait_status = command_status;
-  [[maybe_unused]] const ssize_t n = ::write(report_fd, &report, sizeof(report));
+  report_exit(report_fd, command_status);
   ::_exit(exit_code(command_status));
 }
 

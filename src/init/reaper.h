@@ -30,7 +30,10 @@ void fill_signal_set(sigset_t* set) noexcept;
 // init exits.
 // Once the command has run for util::kTrimAfter, init drops the resident
 // pages of `code` (nothing when null): it only waits from then on.
-[[noreturn]] void reap(pid_t command, bool wait_all, int report_fd, const util::CodeRanges* code,
-                       int children_fd = -1) noexcept;
+// report_exit writes the wait status in the launch's report format
+// (launch/step.h): init does not depend on the launch that runs it.
+using ReportExit = void (*)(int report_fd, int wait_status) noexcept;
+[[noreturn]] void reap(pid_t command, bool wait_all, int report_fd, ReportExit report_exit,
+                       const util::CodeRanges* code, int children_fd = -1) noexcept;
 
 }  // namespace sandbox::init

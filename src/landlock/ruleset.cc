@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstddef>
 
@@ -19,9 +20,16 @@ std::uint64_t rights_for(Access access) {
   return 0;
 }
 
+namespace {
+std::atomic<int> g_abi_ceiling{0};
+}  // namespace
+
+void pretend_abi_at_most(int abi) { g_abi_ceiling.store(abi); }
+
 Result<int> abi_version() {
   const int abi = sys::landlock_abi_version();
-  if (abi >= 1) return abi;
+  const int ceiling = g_abi_ceiling.load();
+  if (abi >= 1) return ceiling > 0 && ceiling < abi ? ceiling : abi;
   const int err = errno;
   if (err == ENOSYS) {
     return Error("Landlock is missing: the kernel was built without CONFIG_SECURITY_LANDLOCK", err)
@@ -56,7 +64,7 @@ Result<Ruleset> Ruleset::create(int abi, bool handle_tcp) {
     }
     attr.handled_access_net = sys::kLandlockNetBindTcp | sys::kLandlockNetConnectTcp;
   }
-  attr.scoped = handled_scopes(abi);
+  attr.scoped = handled_scopes(abi);  // below ABI 6: seal() has refused, or recorded the skip
   // Older ABIs know a shorter struct: pass only the fields they understand.
   std::size_t size = sizeof(attr);
   if (abi < 6) size = offsetof(sys::LandlockRulesetAttr, scoped);

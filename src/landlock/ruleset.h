@@ -33,6 +33,13 @@ std::uint64_t rights_for(Access access);
 // The Landlock ABI of the running kernel, or an error naming why it is missing.
 Result<int> abi_version();
 
+// Tests only (tests/library/landlock_abi_test.cc): abi_version() answers at
+// most `abi` from now on, as an older kernel would; 0 ends the pretence. A
+// library-level hook, not reachable from the command line or the
+// environment; it can only lower the ABI, so a sealed policy then fails or
+// records a skip, never runs with less than it says.
+void pretend_abi_at_most(int abi);
+
 // Everything the ABI can handle for files, and the scopes it has.
 std::uint64_t handled_fs(int abi);
 std::uint64_t handled_scopes(int abi);

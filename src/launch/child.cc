@@ -168,7 +168,7 @@ int close_inherited_fds(const LaunchPlan& plan) {
   r.check(Step::rlimits, limits::apply(plan.rlimits));  // soft = hard: never raised again
   r.check(Step::no_new_privs, caps::set_no_new_privs());  // required by Landlock and seccomp
   if (plan.ruleset) r.check(Step::landlock, landlock::restrict_self(plan.ruleset->fd()));
-  if (plan.filter) r.check(Step::seccomp, seccomp::install(*plan.filter));  // last: it may deny what came before
+  r.check(Step::seccomp, seccomp::install(plan.filter));  // last: it may deny what came before
   exec_command(plan, r);
 }
 
@@ -198,6 +198,7 @@ void run_init(const LaunchPlan& plan, int report_fd) noexcept {
   int root_fd = -1;
   r.check(Step::death_signal, ::prctl(PR_SET_PDEATHSIG, SIGKILL) == 0 ? 0 : errno);
   r.check(Step::supervisor_alive, supervisor_alive(plan));        // it may have died before the line above
+  r.check(Step::stdio, install_stdio(plan));                      // the Command's 0, 1, 2 (in our copy of the table)
   r.check(Step::cgroup_join, cgroup::join_groups(plan.cgroup_join));  // first: the limits bind all that follows
   r.check(Step::network_namespace, plan.new_network ? net::ask_for_namespace(plan.network_namespace.get()) : 0);  // made beside us
   r.check(Step::id_maps, write_id_maps(plan));                    // our capabilities count only once mapped
@@ -243,8 +244,8 @@ void run_init(const LaunchPlan& plan, int report_fd) noexcept {
   if (command < 0) r.fail(Step::fork_command, errno);
   ::close(root_fd);
   if (slave >= 0) ::close(slave);                                 // the command's alone: EOF reaches the relay
-  if (plan.init_filter) r.check(Step::init_filter, seccomp::install(*plan.init_filter));  // after fork: it denies fork
-  init::reap(command, plan.wait_all, report_fd, &plan.code);
+  r.check(Step::init_filter, seccomp::install(plan.init_filter));  // after fork: it denies fork
+  init::reap(command, plan.wait_all, report_fd, report_exit, &plan.code);
 }
 
 }  // namespace sandbox::launch

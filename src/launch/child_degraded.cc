@@ -59,6 +59,7 @@ void run_without_namespaces(const LaunchPlan& plan, int report_fd) noexcept {
   int children = -1;
   check(report_fd, clock, Step::death_signal, ::prctl(PR_SET_PDEATHSIG, SIGKILL) == 0 ? 0 : errno);
   check(report_fd, clock, Step::supervisor_alive, supervisor_alive(plan));  // it may have died before the line above
+  check(report_fd, clock, Step::stdio, install_stdio(plan));
   check(report_fd, clock, Step::cgroup_join, cgroup::join_groups(plan.cgroup_join));
   check(report_fd, clock, Step::subreaper, init::become_subreaper(&children));  // orphans come to us, not the host's init
   std::size_t index = 0;
@@ -71,8 +72,8 @@ void run_without_namespaces(const LaunchPlan& plan, int report_fd) noexcept {
   check(report_fd, clock, Step::fork_command, block_signals());      // before fork: no SIGCHLD is lost
   const pid_t command = start_command(plan, report_fd);
   if (command < 0) check(report_fd, clock, Step::fork_command, errno);
-  if (plan.init_filter) check(report_fd, clock, Step::init_filter, seccomp::install(*plan.init_filter));
-  init::reap(command, plan.wait_all, report_fd, &plan.code, children);         // kills the tree before it exits
+  check(report_fd, clock, Step::init_filter, seccomp::install(plan.init_filter));
+  init::reap(command, plan.wait_all, report_fd, report_exit, &plan.code, children);         // kills the tree before it exits
 }
 
 }  // namespace sandbox::launch

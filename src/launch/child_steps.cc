@@ -1,5 +1,6 @@
 #include "launch/child_steps.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <unistd.h>
@@ -13,6 +14,23 @@ namespace sandbox::launch {
 int supervisor_alive(const LaunchPlan& plan) {
   pollfd p{plan.supervisor_pidfd.get(), POLLIN, 0};
   return ::poll(&p, 1, 0) == 0 ? 0 : ESRCH;
+}
+
+int install_stdio(const LaunchPlan& plan) {
+  if (plan.stdio[0] == 0 && plan.stdio[1] == 1 && plan.stdio[2] == 2) return 0;
+  int high[3] = {-1, -1, -1};
+  int err = 0;
+  for (int i = 0; i < 3 && err == 0; ++i) {
+    high[i] = ::fcntl(plan.stdio[i], F_DUPFD_CLOEXEC, 3);
+    if (high[i] < 0) err = errno;
+  }
+  for (int i = 0; i < 3 && err == 0; ++i) {
+    if (::dup2(high[i], i) < 0) err = errno;  // dup2 clears close-on-exec
+  }
+  for (int fd : high) {
+    if (fd >= 0) ::close(fd);
+  }
+  return err;
 }
 
 int enter_working_directory(const LaunchPlan& plan) {

@@ -10,6 +10,10 @@ namespace sandbox::launch {
 // getppid() is 0 in a new pid namespace, so ask the supervisor's pidfd.
 int supervisor_alive(const LaunchPlan& plan);
 
+// The Command's descriptors become 0, 1 and 2 (duplicated above 2 first, so
+// that any order of sources works).
+int install_stdio(const LaunchPlan& plan);
+
 // The caller's working directory when the view has it, else $HOME, else /.
 int enter_working_directory(const LaunchPlan& plan);
 

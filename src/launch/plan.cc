@@ -17,6 +17,7 @@
 #include "launch/notices.h"
 #include "launch/static_only.h"
 #include "policy/grants.h"
+#include "landlock/needs.h"
 #include "scratch/scratch.h"
 #include "net/plan.h"
 #include "net/nft_loader.h"
@@ -24,15 +25,8 @@
 #include "util/path.h"
 #include "util/sys.h"
 
-extern char** environ;
-
 namespace sandbox::launch {
 namespace {
-
-std::string current_directory() {
-  char buf[PATH_MAX];
-  return ::getcwd(buf, sizeof(buf)) != nullptr ? std::string(buf) : std::string("/");
-}
 
 std::string canonical(const std::string& path) {
   char buf[PATH_MAX];
@@ -46,12 +40,17 @@ struct Caller {
   std::string home;
 };
 
-Caller identify_caller() {
+// Who the caller is, from the kernel and the password database (getpwuid_r:
+// two threads may plan at once), and $HOME from the Command's environment.
+Caller identify_caller(const Command& command) {
   Caller c{::geteuid(), ::getegid(), {}, {}};
-  const passwd* pw = ::getpwuid(c.uid);
+  passwd entry{};
+  passwd* pw = nullptr;
+  std::vector<char> buf(16384);
+  if (::getpwuid_r(c.uid, &entry, buf.data(), buf.size(), &pw) != 0) pw = nullptr;
   c.user = pw != nullptr ? pw->pw_name : std::to_string(c.uid);
-  const char* home = std::getenv("HOME");
-  if (home != nullptr && home[0] == '/') {
+  const std::string home = lookup(command.env, "HOME");
+  if (!home.empty() && home[0] == '/') {
     c.home = home;
   } else if (pw != nullptr && pw->pw_dir != nullptr && pw->pw_dir[0] == '/') {
     c.home = pw->pw_dir;
@@ -220,9 +219,12 @@ std::string find_on_host(const std::string& command) {
   return {};
 }
 
-Result<LaunchPlan> make_plan(const Policy& requested, const std::vector<std::string>& requested_argv,
-                             const std::string& label, Timing* timing, bool without_namespaces) {
+Result<LaunchPlan> make_plan(const SealedPolicy& sealed, const Command& command, const std::string& label,
+                             Timing* timing, bool without_namespaces) {
+  const std::vector<std::string>& requested_argv = command.argv;
   if (requested_argv.empty()) return Error("no command given");
+  Policy requested = sealed.policy();
+  if (without_namespaces) requested.pty = PtyMode::never;  // no devpts of our own: no pseudo-terminal
   auto narrowed = narrow_for_static_only(requested, requested_argv);  // --static-only: the command alone
   if (!narrowed) return std::move(narrowed).error();
   const Policy& policy = narrowed->policy;
@@ -231,12 +233,15 @@ Result<LaunchPlan> make_plan(const Policy& requested, const std::vector<std::str
     if (timing != nullptr) timing->mark(what);
   };
   LaunchPlan plan;
-  const Caller caller = identify_caller();
+  const Caller caller = identify_caller(command);
   plan.uid_map = std::to_string(caller.uid) + " " + std::to_string(caller.uid) + " 1\n";
   plan.gid_map = std::to_string(caller.gid) + " " + std::to_string(caller.gid) + " 1\n";
-  plan.cwd = current_directory();
+  plan.cwd = command.cwd.empty() ? caller.home : command.cwd;
   plan.home = caller.home;
   plan.hostname = policy.hostname;
+  plan.stdio[0] = command.stdin_fd;
+  plan.stdio[1] = command.stdout_fd;
+  plan.stdio[2] = command.stderr_fd;
 
   // Granted paths (policy/grants.h): canonicalised, checked by what they
   // are, merged; a path through a symlink is bound at both paths.
@@ -269,8 +274,7 @@ Result<LaunchPlan> make_plan(const Policy& requested, const std::vector<std::str
   if (!includes) return std::move(includes).error();
   plan.includes = std::move(*includes);
 
-  EnvironmentInputs inputs{{}, caller.home, caller.user, label};
-  for (char** e = environ; e != nullptr && *e != nullptr; ++e) inputs.caller.emplace_back(*e);
+  EnvironmentInputs inputs{command.env, caller.home, caller.user, label};
   plan.env = build_environment(policy, inputs);
 
   std::vector<PathGrant> command_grant;
@@ -288,13 +292,13 @@ Result<LaunchPlan> make_plan(const Policy& requested, const std::vector<std::str
 
   // The view binds the command file only when no bound tree shows it already
   // executable (a --rw bind is noexec: the named command gets its own bind).
-  for (const auto& command : command_grant) {
+  for (const auto& named : command_grant) {
     const bool visible =
-        under_system_tree(policy, command.path) ||
+        under_system_tree(policy, named.path) ||
         std::any_of(binds.begin(), binds.end(), [&](const fs::Bind& b) {
-          return b.target == b.source && (!b.write || b.execute) && covered_by(command.path, b.source);
+          return b.target == b.source && (!b.write || b.execute) && covered_by(named.path, b.source);
         });
-    auto bind = bind_for(command, false, true);
+    auto bind = bind_for(named, false, true);
     if (!bind) return std::move(bind).error();
     if (!visible) binds.push_back(*bind);
     extra.push_back(std::move(*bind));
@@ -310,7 +314,7 @@ Result<LaunchPlan> make_plan(const Policy& requested, const std::vector<std::str
     plan.notices.insert(plan.notices.end(), notices.lines.begin(), notices.lines.end());
     plan.missing_interpreter = std::move(notices.missing_interpreter);
   }
-  auto pty = init::plan_pty(policy.pty);                  // decided here: it adds to the view
+  auto pty = init::plan_pty(policy.pty, plan.stdio);                  // decided here: it adds to the view
   if (!pty) return std::move(pty).error();
   plan.pty = std::move(*pty);
   if (plan.pty.enabled) fs::add_pty_devices(plan.view);  // /dev/pts and /dev/ptmx only with a pty
@@ -324,37 +328,43 @@ Result<LaunchPlan> make_plan(const Policy& requested, const std::vector<std::str
   plan.argv_ptrs = pointers(plan.argv);
   plan.env_ptrs = pointers(plan.env);
 
-  // Handed descriptors (DESIGN §2.3): 0-2, --fd N, and the pipes the
-  // arguments name (`diff <(a) <(b)`).
-  plan.keep_fds = policy.fds;
+  // Handed descriptors (DESIGN §2.3): the Command's 0-2 and extra fds, and
+  // the pipes the arguments name (`diff <(a) <(b)`).
+  plan.keep_fds = command.fds;
   for (int fd : handover::pipes_named_by(argv)) plan.keep_fds.push_back(fd);
   std::sort(plan.keep_fds.begin(), plan.keep_fds.end());
   plan.keep_fds.erase(std::unique(plan.keep_fds.begin(), plan.keep_fds.end()), plan.keep_fds.end());
-  std::vector<int> handed_numbers;
+  std::vector<handover::Descriptor> handed_descriptors;
   for (int n : {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO}) {
-    if (!plan.pty.enabled || !plan.pty.replace[n]) handed_numbers.push_back(n);  // the pty stands for it
+    if (!plan.pty.enabled || !plan.pty.replace[n]) handed_descriptors.push_back({plan.stdio[n], n});  // the pty stands for it
   }
-  handed_numbers.insert(handed_numbers.end(), plan.keep_fds.begin(), plan.keep_fds.end());
-  auto handed = handover::describe(handover::same_numbers(handed_numbers));
+  for (int fd : plan.keep_fds) handed_descriptors.push_back({fd, fd});
+  auto handed = handover::describe(handed_descriptors);
   if (!handed) return std::move(handed).error();
   plan.handed = std::move(*handed);
 
   mark("plan: view");
-  // Landlock: fail closed unless --best-effort.
-  auto abi = landlock::abi_version();
-  if (!abi) {
-    if (!policy.best_effort) return std::move(abi).error().wrap("cannot confine files");
-    plan.skipped.push_back("Landlock (" + abi.error().message() + ")");
-  } else {
-    bool no_network = without_namespaces && policy.net != NetMode::host;
-    if (no_network && *abi < 4) {                        // only under --best-effort
-      plan.skipped.push_back("TCP confinement (Landlock ABI " + std::to_string(*abi) +
-                             " < 4): TCP reaches the host's network");
-      no_network = false;
+  // Landlock: the ABI seal() checked the policy against; each right or
+  // scope it lacks was refused there or recorded as skipped (--best-effort).
+  const int abi = sealed.landlock_abi();
+  plan.skipped = sealed.skipped();
+  if (without_namespaces && abi > 0) {  // the degraded mode needs more of Landlock
+    std::vector<std::string> more;
+    if (auto ok = landlock::check_landlock(policy, abi, Error(), true, more); !ok) return std::move(ok).error();
+    for (auto& line : more) {
+      if (std::find(plan.skipped.begin(), plan.skipped.end(), line) == plan.skipped.end()) {
+        plan.skipped.push_back(std::move(line));
+      }
     }
-    auto ruleset = landlock::Ruleset::create(*abi, !policy.allow_tcp.empty() || no_network);  // --allow-tcp
+  }
+  if (abi > 0) {
+    const bool tcp_rules = abi >= 4;  // below: recorded as skipped by the check above or seal()
+    const bool no_network = without_namespaces && policy.net != NetMode::host;
+    auto ruleset = landlock::Ruleset::create(abi, tcp_rules && (!policy.allow_tcp.empty() || no_network));
     if (!ruleset) return std::move(ruleset).error();
-    if (auto ok = net::allow_tcp_ports(*ruleset, policy); !ok) return std::move(ok).error();
+    if (tcp_rules) {
+      if (auto ok = net::allow_tcp_ports(*ruleset, policy); !ok) return std::move(ok).error();  // --allow-tcp
+    }
     if (auto ok = add_landlock_rules(*ruleset, policy, *resolved, extra); !ok) return std::move(ok).error();
     if (auto ok = handover::grant(*ruleset, plan.handed); !ok) return std::move(ok).error();  // reopen by name
     plan.ruleset = std::move(*ruleset);
@@ -368,7 +378,7 @@ Result<LaunchPlan> make_plan(const Policy& requested, const std::vector<std::str
   filter_options.deny_inet_udp_raw = (policy.net == NetMode::host || without_namespaces) && !policy.allow_udp;
   auto filter = seccomp::prebuilt(filter_options);       // compiled at build time
   if (!filter) return std::move(filter).error().wrap("cannot compile the seccomp filter");
-  plan.filter = std::move(*filter);
+  plan.filter = std::move(*filter);  // never optional: the child installs it unconditionally
   auto init_filter = seccomp::prebuilt_init();     // pid 1's own allow list
   if (!init_filter) return std::move(init_filter).error().wrap("cannot compile the seccomp filter of init");
   plan.init_filter = std::move(*init_filter);

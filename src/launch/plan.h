@@ -13,11 +13,12 @@
 #include "handover/handed.h"
 #include "init/pty.h"
 #include "landlock/ruleset.h"
-#include "net/slirp.h"
+#include "net/plan.h"
 #include "limits/rlimits.h"
 #include "launch/timing.h"
+#include "sandbox/command.h"
 #include "sandbox/error.h"
-#include "sandbox/policy.h"
+#include "sandbox/seal.h"
 #include "scratch/scratch.h"
 #include "seccomp/filter.h"
 #include "util/resident.h"
@@ -41,29 +42,25 @@ struct LaunchPlan {
   std::string cwd;
   std::string home;
   std::string hostname = "sandbox";  // --hostname
-  // Descriptors beyond 0..2 that the command keeps (sorted): --fd N and the
-  // pipes the arguments name (handover/arguments.h).
+  // The caller's descriptors that become the command's 0, 1 and 2 (Command).
+  int stdio[3] = {0, 1, 2};
+  // Descriptors beyond 0..2 that the command keeps (sorted): Command::fds and
+  // the pipes the arguments name (handover/arguments.h).
   std::vector<int> keep_fds;
   // Every handed descriptor, 0..2 included (handover/handed.h), and init's
   // end of the channel on which it sends the reopened files' descriptions
   // (handover/reopen.h); the supervisor keeps the other end.
   std::vector<handover::Handed> handed;
   UniqueFd handover_channel;
-  // Layers; absent only under --best-effort when the kernel lacks them.
+  // Landlock: absent only when seal() recorded its skip (--best-effort).
   std::optional<landlock::Ruleset> ruleset;
-  std::optional<seccomp::Program> filter;
-  std::optional<seccomp::Program> init_filter;
+  // seccomp: never optional; an empty program fails the launch.
+  seccomp::Program filter;
+  seccomp::Program init_filter;
   bool new_network = true;
   UniqueFd network_namespace;  // init's end: the helper sends the namespace over it (net/namespace.h)
-  // --net=filtered (DESIGN §6): the nftables ruleset init installs, the
-  // slirp4netns the supervisor starts, and init's end of the channel on
-  // which it asks for it and hears that the network is ready.
-  struct Network {
-    bool filtered = false;
-    std::string ruleset;
-    net::SlirpOptions slirp;
-    UniqueFd channel;  // SOCK_SEQPACKET; the supervisor keeps the other end
-  } network;
+  // --net=filtered (net/plan.h).
+  net::NetworkPlan network;
   // Lifecycle and terminal (DESIGN §3): wait for every process, and the
   // program's own pseudo-terminal when one is used (init/pty.h).
   bool wait_all = false;
@@ -89,12 +86,15 @@ struct LaunchPlan {
   StepClock* step_clock = nullptr;
 };
 
-// Plans a run of argv under policy, labelled `label` ("sandbox_t:s0:c1,c2").
+// Plans a run of command under the sealed policy, labelled `label`
+// ("sandbox_t:s0:c1,c2"); everything it reads of the caller comes from
+// `command` (environment, working directory, descriptors).
 // With --timing, `timing` receives a mark per planning phase.
 // without_namespaces (--best-effort, no user namespaces): no network
 // namespace either, so Landlock handles TCP (no port granted) and seccomp
-// denies UDP and raw sockets, unless --net=host asked for the host's.
-Result<LaunchPlan> make_plan(const Policy& policy, const std::vector<std::string>& argv,
+// denies UDP and raw sockets, unless --net=host asked for the host's; no
+// pseudo-terminal; the Landlock needs of that mode are checked again.
+Result<LaunchPlan> make_plan(const SealedPolicy& sealed, const Command& command,
                              const std::string& label, Timing* timing = nullptr,
                              bool without_namespaces = false);
 

@@ -1,12 +1,22 @@
 #include "launch/step.h"
 
+#include <unistd.h>
+
 namespace sandbox::launch {
+
+void report_exit(int report_fd, int wait_status) noexcept {
+  Report report;
+  report.kind = Report::Kind::exited;
+  report.wait_status = wait_status;
+  [[maybe_unused]] const ssize_t n = ::write(report_fd, &report, sizeof(report));
+}
 
 const char* step_name(Step step) {
   switch (step) {
     case Step::none: return "none";
     case Step::death_signal: return "PR_SET_PDEATHSIG";
     case Step::supervisor_alive: return "supervisor check";
+    case Step::stdio: return "standard descriptors";
     case Step::cgroup_join: return "joining the cgroup v1 groups";
     case Step::network_namespace: return "asking for the network namespace";
     case Step::subreaper: return "becoming a child subreaper";

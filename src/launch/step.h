@@ -9,6 +9,7 @@ enum class Step : std::uint32_t {
   none = 0,
   death_signal,
   supervisor_alive,
+  stdio,
   cgroup_join,
   network_namespace,
   subreaper,
@@ -48,6 +49,10 @@ enum class Step : std::uint32_t {
 };
 
 const char* step_name(Step step);
+
+// Writes init's last report: the command's wait status (init::reap's
+// ReportExit). Async-signal-safe.
+void report_exit(int report_fd, int wait_status) noexcept;
 
 // Sent over the CLOEXEC report pipe. A failure names the step, the errno
 // and, for view steps, the index of the mount operation; init sends

@@ -11,7 +11,7 @@
 namespace sandbox::net {
 
 Result<void> plan_network(const Policy& policy, fs::ViewPlan& view,
-                          launch::LaunchPlan::Network& network) {
+                          NetworkPlan& network) {
   if (policy.net != NetMode::filtered) return success();
   auto ruleset = nft_ruleset(policy);
   if (!ruleset) return std::move(ruleset).error();

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <charconv>
 
-#include "x11/session.h"
+#include "policy/x11_options.h"
 
 #include "limits/parse.h"
 

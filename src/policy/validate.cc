@@ -8,7 +8,7 @@
 #include "policy/grants.h"
 #include "net/options.h"
 #include "registry/label.h"
-#include "x11/session.h"
+#include "policy/x11_options.h"
 #include "sandbox/policy.h"
 
 namespace sandbox {

@@ -19,22 +19,28 @@ namespace sandbox {
 namespace {
 
 // Blocks the forwarded signals for the duration of wait() and reads them
-// from a signalfd; the previous mask comes back on destruction.
+// from a signalfd; the previous mask comes back on destruction. Only with
+// Command::forward_signals: otherwise it does nothing and fd() is -1.
 class ForwardedSignals {
  public:
-  ForwardedSignals() {
+  explicit ForwardedSignals(bool enabled) {
+    if (!enabled) return;
+    enabled_ = true;
     sigset_t set;
     sigemptyset(&set);
     for (int sig : init::kForwardedSignals) sigaddset(&set, sig);
-    ::sigprocmask(SIG_BLOCK, &set, &previous_);
+    ::pthread_sigmask(SIG_BLOCK, &set, &previous_);
     fd_ = UniqueFd(::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
   }
-  ~ForwardedSignals() { ::sigprocmask(SIG_SETMASK, &previous_, nullptr); }
+  ~ForwardedSignals() {
+    if (enabled_) ::pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+  }
   ForwardedSignals(const ForwardedSignals&) = delete;
   ForwardedSignals& operator=(const ForwardedSignals&) = delete;
   int fd() const { return fd_.get(); }
 
  private:
+  bool enabled_ = false;
   sigset_t previous_{};
   UniqueFd fd_;
 };
@@ -91,14 +97,14 @@ Result<void> Child::kill() {
 }
 
 Outcome Child::wait() {
-  ForwardedSignals signals;
+  ForwardedSignals signals(state_->forward_signals);
   std::vector<launch::Report> reports;
   bool report_open = true;
   siginfo_t init_exit{};
   struct rusage usage {};  // init's, with every process it reaped
   // The caller's terminal is raw while a pty relays to it (restored on return).
   std::optional<supervisor::RawTerminal> raw;
-  if (state_->pty) raw.emplace(STDIN_FILENO);
+  if (state_->pty) raw.emplace(state_->stdio[0], state_->forward_signals);
   bool trimmed = false;  // a long run: we drop our code's resident pages once (util/resident.h)
   const int trim_after = static_cast<int>(util::kTrimAfter.count());
   for (;;) {
@@ -166,7 +172,7 @@ Outcome Child::wait() {
   state_->waited = true;
   if (state_->timing) {
     const std::string text = state_->timing->report();
-    [[maybe_unused]] const ssize_t n = ::write(STDERR_FILENO, text.data(), text.size());
+    [[maybe_unused]] const ssize_t n = ::write(state_->stdio[2], text.data(), text.size());
   }
   Outcome outcome = make_outcome(*state_, reports, init_exit);
   if (state_->deadline && state_->deadline->expired() && !state_->killed) {

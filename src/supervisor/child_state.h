@@ -55,6 +55,10 @@ struct Child::State {
   UniqueFd handover_channel;
   handover::Relay relay;  // the handed pipes (handover/relay.h)
   std::vector<scratch::Shredder> shredders;  // -s: the -H/-T directories to shred at the end
+  // Command::forward_signals (opt-in), and the caller's descriptors the
+  // program's 0, 1, 2 came from (the pty relay's, and --timing's stderr).
+  bool forward_signals = false;
+  int stdio[3] = {0, 1, 2};
   bool waited = false;
   bool killed = false;
 };

@@ -50,9 +50,10 @@ std::vector<std::string> skipped_layers(const Policy& policy) {
 
 }  // namespace
 
-Result<void> plan_without_namespaces(const Policy& policy, const std::vector<std::string>& argv,
+Result<void> plan_without_namespaces(const SealedPolicy& sealed, const Command& command,
                                      const std::string& label, int clone_errno,
                                      launch::LaunchPlan& plan) {
+  const Policy& policy = sealed.policy();
   if (!no_user_namespaces(clone_errno)) {
     return Error("cannot create the sandbox's namespaces (clone3)", clone_errno);
   }
@@ -62,9 +63,7 @@ Result<void> plan_without_namespaces(const Policy& policy, const std::vector<std
                  "namespaces", clone_errno)
         .with_hint("drop " + option + ", or enable user namespaces (sysctl user.max_user_namespaces > 0)");
   }
-  Policy degraded = policy;
-  degraded.pty = PtyMode::never;  // no devpts of our own: no pseudo-terminal
-  auto replanned = launch::make_plan(degraded, argv, label, nullptr, true);
+  auto replanned = launch::make_plan(sealed, command, label, nullptr, true);  // no pty, more of Landlock
   if (!replanned) return std::move(replanned).error();
   replanned->view.ops.clear();  // nothing is mounted
   replanned->source_fds.clear();
@@ -72,7 +71,7 @@ Result<void> plan_without_namespaces(const Policy& policy, const std::vector<std
   replanned->rlimits = std::move(plan.rlimits);
   replanned->step_clock = plan.step_clock;
   replanned->handed = std::move(plan.handed);  // the relayed pipes were made for these
-  std::vector<std::string> own = std::move(replanned->skipped);  // Landlock's, if any
+  std::vector<std::string> own = std::move(replanned->skipped);  // seal()'s and Landlock's, if any
   replanned->skipped = skipped_layers(policy);
   for (auto& line : own) replanned->skipped.push_back(std::move(line));
   plan = std::move(*replanned);

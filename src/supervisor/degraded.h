@@ -16,7 +16,7 @@ namespace sandbox::supervisor {
 // the missing layer and how to enable it). With it, replans `plan` for a
 // launch without namespaces (launch::run_without_namespaces) and adds what
 // is skipped; options that need the view are refused.
-Result<void> plan_without_namespaces(const Policy& policy, const std::vector<std::string>& argv,
+Result<void> plan_without_namespaces(const SealedPolicy& sealed, const Command& command,
                                      const std::string& label, int clone_errno,
                                      launch::LaunchPlan& plan);
 

@@ -45,34 +45,39 @@ bool write_all(int fd, const char* data, std::size_t size) {
 
 }  // namespace
 
-RawTerminal::RawTerminal(int fd) {
+RawTerminal::RawTerminal(int fd, bool restore_on_fatal) {
   if (::isatty(fd) != 1 || ::tcgetattr(fd, &saved_) != 0) return;
   termios raw = saved_;
   ::cfmakeraw(&raw);
   fd_ = fd;
-  g_saved = saved_;
-  g_raw_fd = fd;
-  struct sigaction action {};
-  action.sa_handler = restore_and_reraise;
-  action.sa_flags = SA_RESETHAND;
-  for (int sig : kFatal) ::sigaction(sig, &action, nullptr);
+  if (restore_on_fatal) {
+    handlers_ = true;
+    g_saved = saved_;
+    g_raw_fd = fd;
+    struct sigaction action {};
+    action.sa_handler = restore_and_reraise;
+    action.sa_flags = SA_RESETHAND;
+    for (int sig : kFatal) ::sigaction(sig, &action, nullptr);
+  }
   ::tcsetattr(fd, TCSADRAIN, &raw);
 }
 
 RawTerminal::~RawTerminal() {
   if (fd_ < 0) return;
   ::tcsetattr(fd_, TCSADRAIN, &saved_);
+  if (!handlers_) return;
   g_raw_fd = -1;
   for (int sig : kFatal) ::signal(sig, SIG_DFL);
 }
 
-PtyRelay::PtyRelay(UniqueFd socket, const bool (&replace)[3]) : socket_(std::move(socket)) {
-  if (replace[0]) caller_in_ = 0;
-  if (replace[1]) caller_out_ = 1;
-  else if (replace[2]) caller_out_ = 2;
+PtyRelay::PtyRelay(UniqueFd socket, const bool (&replace)[3], const int (&stdio)[3])
+    : socket_(std::move(socket)) {
+  if (replace[0]) caller_in_ = stdio[0];
+  if (replace[1]) caller_out_ = stdio[1];
+  else if (replace[2]) caller_out_ = stdio[2];
   for (int fd = 0; fd < 3; ++fd) {
-    if (replace[fd] && ::isatty(fd) == 1) {
-      size_fd_ = fd;
+    if (replace[fd] && ::isatty(stdio[fd]) == 1) {
+      size_fd_ = stdio[fd];
       break;
     }
   }

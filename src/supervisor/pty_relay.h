@@ -17,13 +17,16 @@ namespace sandbox::supervisor {
 // the fatal signals a supervisor can catch (SIGKILL cannot be caught).
 class RawTerminal {
  public:
-  explicit RawTerminal(int fd);  // does nothing unless fd is a terminal
+  // Does nothing unless fd is a terminal. restore_on_fatal (opt-in,
+  // process-wide): a fatal signal restores the terminal before it kills.
+  RawTerminal(int fd, bool restore_on_fatal);
   ~RawTerminal();
   RawTerminal(const RawTerminal&) = delete;
   RawTerminal& operator=(const RawTerminal&) = delete;
 
  private:
   int fd_ = -1;
+  bool handlers_ = false;
   termios saved_{};
 };
 
@@ -33,7 +36,8 @@ class PtyRelay {
 
   // socket: where init sends the master; replace: which of the caller's
   // 0, 1, 2 the pty stands for.
-  PtyRelay(UniqueFd socket, const bool (&replace)[3]);
+  // stdio: the caller's descriptors the program's 0, 1, 2 came from.
+  PtyRelay(UniqueFd socket, const bool (&replace)[3], const int (&stdio)[3]);
 
   // Fills kSlots poll entries (unused ones get fd -1).
   void prepare(pollfd* slots) const;

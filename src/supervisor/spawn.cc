@@ -2,6 +2,7 @@
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -33,9 +34,39 @@ Result<registry::Reservation> reserve_label(const Policy& policy) {
   return registry::reserve(*level);
 }
 
+// The Command's descriptors must be open: 0-2 are duplicated in the child,
+// the others handed at their number.
+Result<void> check_descriptors(const Command& command) {
+  const int stdio[3] = {command.stdin_fd, command.stdout_fd, command.stderr_fd};
+  const char* names[3] = {"standard input", "standard output", "standard error"};
+  for (int i = 0; i < 3; ++i) {
+    if (stdio[i] < 0 || ::fcntl(stdio[i], F_GETFD) < 0) {
+      return Error(std::string("the command's ") + names[i] + " (fd " + std::to_string(stdio[i]) +
+                   ") is not an open file descriptor", EBADF);
+    }
+  }
+  if (!command.cwd.empty() && command.cwd[0] != '/') {
+    return Error("the command's working directory '" + command.cwd + "' is not an absolute path");
+  }
+  for (int fd : command.fds) {
+    if (fd < 3) {
+      return Error("--fd " + std::to_string(fd) + ": standard input, output and error are always passed");
+    }
+    if (::fcntl(fd, F_GETFD) < 0) {
+      return Error("--fd " + std::to_string(fd) + ": not an open file descriptor", EBADF)
+          .with_hint("open it in the calling shell, e.g. " + std::to_string(fd) + "<FILE");
+    }
+  }
+  return success();
+}
+
 }  // namespace
 
-Result<Child> spawn(const Policy& policy, const std::vector<std::string>& argv) {
+Result<Child> spawn(const SealedPolicy& sealed, const Command& command) {
+  const Policy& policy = sealed.policy();
+  const std::vector<std::string>& argv = command.argv;
+  if (argv.empty()) return Error("no command given");
+  if (auto ok = check_descriptors(command); !ok) return std::move(ok).error();
   std::optional<launch::Timing> timing;                           // --timing: a clock per step
   if (policy.timing) {
     auto created = launch::Timing::create();
@@ -46,7 +77,7 @@ Result<Child> spawn(const Policy& policy, const std::vector<std::string>& argv) 
   if (!reservation) return std::move(reservation).error();
   if (timing) timing->mark("label");
   const std::string label = policy.type + ":" + reservation->level.str();
-  auto plan = launch::make_plan(policy, argv, label, timing ? &*timing : nullptr);  // everything resolved and compiled here
+  auto plan = launch::make_plan(sealed, command, label, timing ? &*timing : nullptr);  // everything resolved and compiled here
   if (!plan) return std::move(plan).error();
   auto shredders = scratch::snapshot_scratch(policy);            // -s: what -H/-T hold before the start
   if (!shredders) return std::move(shredders).error();
@@ -111,7 +142,7 @@ Result<Child> spawn(const Policy& policy, const std::vector<std::string>& argv) 
     const int refused = errno;
     plan->network_namespace.reset();                              // no namespace to make: the helper goes
     namespace_helper.reset();
-    auto degraded = supervisor::plan_without_namespaces(policy, argv, label, refused, *plan);
+    auto degraded = supervisor::plan_without_namespaces(sealed, command, label, refused, *plan);
     if (!degraded) return std::move(degraded).error();
     args.flags = CLONE_PIDFD | (args.flags & sys::kCloneIntoCgroup);
     pid = sys::clone3(args);
@@ -154,8 +185,12 @@ Result<Child> spawn(const Policy& policy, const std::vector<std::string>& argv) 
   state->offsets = std::move(*offsets);
   state->handover_channel = std::move(handover_channel);
   state->relay = std::move(*relay);
+  state->forward_signals = command.forward_signals;
+  state->stdio[0] = command.stdin_fd;
+  state->stdio[1] = command.stdout_fd;
+  state->stdio[2] = command.stderr_fd;
   if (policy.timeout_seconds > 0) state->deadline.emplace(std::move(*deadline));
-  if (plan->pty.enabled) state->pty.emplace(std::move(plan->pty.supervisor_end), plan->pty.replace);
+  if (plan->pty.enabled) state->pty.emplace(std::move(plan->pty.supervisor_end), plan->pty.replace, state->stdio);
   for (const auto& op : plan->view.ops) state->mount_descriptions.push_back(fs::describe(op));
   Child::State& running = *state;
   Child child(std::move(state));                                  // from here on, a failure kills the sandbox

@@ -63,9 +63,20 @@ Result<unsigned> parse_local_display(const std::string& display) {
   return number;
 }
 
-Result<CallerDisplay> caller_display() {
-  const char* display = std::getenv("DISPLAY");
-  if (display == nullptr || display[0] == '\0') {
+namespace {
+std::string value_of(const std::vector<std::string>& env, const std::string& name) {
+  for (const auto& entry : env) {
+    if (entry.size() > name.size() && entry.compare(0, name.size(), name) == 0 && entry[name.size()] == '=') {
+      return entry.substr(name.size() + 1);
+    }
+  }
+  return {};
+}
+}  // namespace
+
+Result<CallerDisplay> caller_display(const std::vector<std::string>& env) {
+  const std::string display = value_of(env, "DISPLAY");
+  if (display.empty()) {
     return Error("-X: DISPLAY is not set: there is no X display to show the program's window on")
         .with_hint("run it from a graphical session, or set DISPLAY");
   }
@@ -76,14 +87,14 @@ Result<CallerDisplay> caller_display() {
   caller.socket = socket_path(*number);
   struct stat st {};
   if (::stat(caller.socket.c_str(), &st) != 0 || !S_ISSOCK(st.st_mode)) {
-    return Error::from_errno("-X: DISPLAY=" + std::string(display) + ": no X server socket at " +
+    return Error::from_errno("-X: DISPLAY=" + display + ": no X server socket at " +
                              caller.socket)
         .with_hint("is the X server running and listening on its unix socket?");
   }
-  if (const char* xauthority = std::getenv("XAUTHORITY"); xauthority != nullptr && xauthority[0]) {
+  if (const std::string xauthority = value_of(env, "XAUTHORITY"); !xauthority.empty()) {
     caller.xauthority = xauthority;
-  } else if (const char* home = std::getenv("HOME"); home != nullptr && home[0] == '/') {
-    caller.xauthority = std::string(home) + "/.Xauthority";
+  } else if (const std::string home = value_of(env, "HOME"); !home.empty() && home[0] == '/') {
+    caller.xauthority = home + "/.Xauthority";
   }
   return caller;
 }

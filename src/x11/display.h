@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "sandbox/error.h"
 
@@ -25,7 +26,8 @@ struct CallerDisplay {
 
 // From the caller's environment: fails with a clear line when DISPLAY is
 // unset, remote, or its socket is missing.
-Result<CallerDisplay> caller_display();
+// From the caller's environment ("K=V" entries).
+Result<CallerDisplay> caller_display(const std::vector<std::string>& env);
 
 // A display number that nothing on the host uses (no socket, no lock file,
 // no abstract socket in our network namespace) and that is not `avoid`,

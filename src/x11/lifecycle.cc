@@ -23,13 +23,16 @@ sigset_t held_set() {
 
 }  // namespace
 
-HeldSignals::HeldSignals() {
+HeldSignals::HeldSignals(bool enabled) : enabled_(enabled) {
+  if (!enabled_) return;
   const sigset_t set = held_set();
-  ::sigprocmask(SIG_BLOCK, &set, &previous_);
+  ::pthread_sigmask(SIG_BLOCK, &set, &previous_);
   fd_ = UniqueFd(::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
 }
 
-HeldSignals::~HeldSignals() { ::sigprocmask(SIG_SETMASK, &previous_, nullptr); }
+HeldSignals::~HeldSignals() {
+  if (enabled_) ::pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+}
 
 ServerWatch::ServerWatch(UniqueFd server, UniqueFd program, UniqueFd stop)
     : server_(std::move(server)), program_(std::move(program)), stop_(std::move(stop)) {}

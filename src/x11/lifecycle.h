@@ -15,16 +15,18 @@ namespace sandbox::x11 {
 
 // Blocks SIGINT, SIGTERM, SIGHUP and SIGQUIT while it lives and offers them
 // on a signalfd, so an interrupted setup still cleans up. Child::wait()
-// forwards them to the program once it runs.
+// forwards them to the program once it runs. Only when the caller opted in
+// (Command::forward_signals); otherwise it does nothing and fd() is -1.
 class HeldSignals {
  public:
-  HeldSignals();
+  explicit HeldSignals(bool enabled);
   ~HeldSignals();
   HeldSignals(const HeldSignals&) = delete;
   HeldSignals& operator=(const HeldSignals&) = delete;
   int fd() const { return fd_.get(); }
 
  private:
+  bool enabled_ = false;
   sigset_t previous_{};
   UniqueFd fd_;
 };

@@ -9,28 +9,6 @@
 namespace sandbox::x11 {
 namespace {
 
-// Points 0, 1 and 2 elsewhere while it lives.
-class RedirectedStdio {
- public:
-  RedirectedStdio(int in, int out) {
-    for (int fd = 0; fd < 3; ++fd) saved_[fd] = UniqueFd(::fcntl(fd, F_DUPFD_CLOEXEC, 3));
-    ok_ = saved_[0] && saved_[1] && saved_[2] && ::dup2(in, 0) == 0 && ::dup2(out, 1) == 1 &&
-          ::dup2(out, 2) == 2;
-  }
-  ~RedirectedStdio() {
-    for (int fd = 0; fd < 3; ++fd) {
-      if (saved_[fd]) ::dup2(saved_[fd].get(), fd);
-    }
-  }
-  RedirectedStdio(const RedirectedStdio&) = delete;
-  RedirectedStdio& operator=(const RedirectedStdio&) = delete;
-  bool ok() const { return ok_; }
-
- private:
-  UniqueFd saved_[3];
-  bool ok_ = false;
-};
-
 }  // namespace
 
 Result<HelperLog> HelperLog::create() {
@@ -66,9 +44,16 @@ Result<Child> spawn_quietly(const Policy& policy, const std::vector<std::string>
                             const HelperLog& log) {
   UniqueFd null(::open("/dev/null", O_RDONLY | O_CLOEXEC));
   if (!null) return Error::from_errno("-X: cannot open /dev/null");
-  RedirectedStdio redirected(null.get(), log.fd());
-  if (!redirected.ok()) return Error::from_errno("-X: cannot redirect a helper's output");
-  return spawn(policy, argv);
+  auto sealed = seal(policy);
+  if (!sealed) return std::move(sealed).error();
+  Command command;
+  command.argv = argv;
+  command.env = {"PATH=/usr/local/bin:/usr/bin:/bin"};
+  command.stdin_fd = null.get();
+  command.stdout_fd = log.fd();
+  command.stderr_fd = log.fd();
+  command.fds = policy.fds;
+  return spawn(*sealed, command);
 }
 
 }  // namespace sandbox::x11

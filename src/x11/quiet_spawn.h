@@ -24,10 +24,9 @@ class HelperLog {
   UniqueFd fd_;
 };
 
-// spawn() with fds 0, 1 and 2 pointed at /dev/null and the log for the
-// duration of the call (the supervisor's own are restored before it
-// returns). Call it from the thread that waits for the sandboxes, before
-// other threads run: the standard descriptors are process-wide.
+// seal() and spawn() with the helper's 0 on /dev/null and 1 and 2 in the
+// log (through the Command: the caller's own descriptors are untouched), and
+// policy.fds handed over.
 Result<Child> spawn_quietly(const Policy& policy, const std::vector<std::string>& argv,
                             const HelperLog& log);
 

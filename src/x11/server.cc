@@ -112,7 +112,6 @@ Result<Child> start_server(const ServerSetup& setup, const HelperLog& log, int s
   UniqueFd ready_write(fds[1]);
 
   const Policy policy = server_policy(setup, ready_write.get());
-  if (auto valid = policy.validate(); !valid) return std::move(valid).error().wrap("-X: Xephyr");
   auto child = spawn_quietly(policy, server_argv(setup, ready_write.get()), log);
   if (!child) return std::move(child).error().wrap("-X: cannot start Xephyr");
   ready_write.reset();  // EOF when Xephyr closes or loses its copy

@@ -94,7 +94,7 @@ Policy client_policy(Policy base, unsigned number, const std::string& socket_dir
   base.grants.push_back({cookie, Access::read, kClientCookie});
   base.setenv.push_back("DISPLAY=:" + std::to_string(number));
   base.setenv.push_back(std::string("XAUTHORITY=") + kClientCookie);
-  base.x11.enabled = false;  // the nested display is the program's whole X world
+  base.x11 = Policy::X11{};  // the nested display is the program's whole X world (-w, -d: Xephyr's)
   return base;
 }
 
@@ -113,11 +113,12 @@ std::string base_name(const std::string& path) {
 
 }  // namespace
 
-Result<Outcome> run_session(const Policy& policy, const std::vector<std::string>& argv) {
+Result<Outcome> run_session(const Policy& policy, const Command& command) {
+  const std::vector<std::string>& argv = command.argv;
   if (argv.empty()) return Error("no command given");
-  HeldSignals signals;  // an interrupted setup still removes what it made
+  HeldSignals signals(command.forward_signals);  // opted in: an interrupted setup still removes what it made
 
-  auto caller = caller_display();
+  auto caller = caller_display(command.env);
   if (!caller) return std::move(caller).error();
   auto xephyr = find_tool("Xephyr", "xserver-xephyr");
   if (!xephyr) return std::move(xephyr).error();
@@ -168,7 +169,11 @@ Result<Outcome> run_session(const Policy& policy, const std::vector<std::string>
   if (!wm) return std::move(wm).error().wrap("-X: cannot start the window manager");
 
   program_policy = client_policy(std::move(program_policy), *number, *socket_dir, nested_cookie);
-  auto program = spawn(program_policy, argv);
+  auto sealed = seal(program_policy);
+  if (!sealed) return std::move(sealed).error();
+  Command program_command = command;
+  program_command.fds.insert(program_command.fds.end(), program_policy.fds.begin(), program_policy.fds.end());
+  auto program = spawn(*sealed, program_command);
   if (!program) return std::move(program).error();
 
   auto watch = ServerWatch::start(server->pid(), program->pid());

@@ -16,21 +16,6 @@
 #include <string>
 #include <vector>
 
-#include "sandbox/error.h"
-#include "sandbox/outcome.h"
-#include "sandbox/policy.h"
-
-namespace sandbox::x11 {
-
-// Checks -X, -W, -w and -d against each other.
-Result<void> validate(const Policy::X11& options);
-
-// Parses "WIDTHxHEIGHT" (-w) into options.
-Result<void> parse_window_size(Policy::X11& options, const std::string& text);
-
-// Runs argv under policy on a nested X server and returns how it ended.
-// Spawns three sandboxes, so call it from the thread that waits for them
-// (PR_SET_PDEATHSIG follows the thread that created a sandbox).
-Result<Outcome> run_session(const Policy& policy, const std::vector<std::string>& argv);
-
-}  // namespace sandbox::x11
+#include "policy/x11_options.h"
+#include "sandbox/sandbox.h"
+#include "sandbox/x11.h"  // run_session(), the public entry

@@ -1,7 +1,7 @@
 // -X's options, checked once with the rest of the policy.
 #include <charconv>
 
-#include "x11/session.h"
+#include "policy/x11_options.h"
 
 namespace sandbox::x11 {
 namespace {

@@ -1,0 +1,21 @@
+// Command::from_this_process: the opt-in to the calling process's state.
+#include <unistd.h>
+
+#include <climits>
+
+#include "sandbox/command.h"
+
+extern char** environ;
+
+namespace sandbox {
+
+Command Command::from_this_process(std::vector<std::string> argv) {
+  Command command;
+  command.argv = std::move(argv);
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) command.env.emplace_back(*e);
+  char buf[PATH_MAX];
+  if (::getcwd(buf, sizeof(buf)) != nullptr) command.cwd = buf;
+  return command;
+}
+
+}  // namespace sandbox

@@ -6,7 +6,9 @@ set -euo pipefail
 BUILD_PACKAGES=(build-essential cmake pkg-config libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
                 libseccomp-dev libnftables-dev libgtest-dev googletest
                 slirp4netns)
-TEST_PACKAGES=(util-linux python3 python3-jsonschema iproute2 nftables slirp4netns procps clang keyutils)
+# nodejs, git, python3-venv, bash: the everyday programs that read /etc (tests/integration/etc_test.cc).
+TEST_PACKAGES=(util-linux python3 python3-jsonschema iproute2 nftables slirp4netns procps clang keyutils
+               nodejs git python3-venv bash)
 # -X at run time (--x11), and the X tools its tests use, Xvfb standing in for the desktop.
 X11_PACKAGES=(xserver-xephyr xauth matchbox-window-manager)
 X11_TEST_PACKAGES=(xvfb x11-apps x11-utils xdotool imagemagick)

@@ -145,6 +145,31 @@ int bind_generated_file(const MountOp& op, int root_fd) {
   return err;
 }
 
+// Covers op.target with an empty mode-0000 file or directory made once on
+// the root tmpfs, bound read-only: whoever opens it gets EACCES.
+int cover(const MountOp& op, int root_fd) {
+  const char* staged = op.source_is_dir ? ".sandbox/covered-dir" : ".sandbox/covered-file";
+  if (::mkdirat(root_fd, ".sandbox", 0755) != 0 && errno != EEXIST) return errno;
+  if (op.source_is_dir) {
+    if (::mkdirat(root_fd, staged, 0) != 0 && errno != EEXIST) return errno;
+  } else {
+    const int fd = ::openat(root_fd, staged, O_CREAT | O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
+    if (fd < 0) return errno;
+    ::close(fd);
+  }
+  const int tree = sys::open_tree(root_fd, staged, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+  if (tree < 0) return errno;
+  sys::MountAttr attr;
+  attr.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+  int err = 0;
+  if (sys::mount_setattr(tree, "", AT_EMPTY_PATH, attr) != 0 ||
+      sys::move_mount(tree, "", root_fd, relative(op.target), MOVE_MOUNT_F_EMPTY_PATH) != 0) {
+    err = errno;
+  }
+  ::close(tree);
+  return err;
+}
+
 int apply(const MountOp& op, int root_fd, int source_fd) {
   const char* rel = relative(op.target);
   switch (op.kind) {
@@ -164,6 +189,8 @@ int apply(const MountOp& op, int root_fd, int source_fd) {
       if (int err = make_dirs(root_fd, rel, true, 0755); err != 0) return err;
       return mount_fresh("devpts", 0, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, root_fd, rel, nullptr);
     case OpKind::file: return bind_generated_file(op, root_fd);
+    case OpKind::cover: return cover(op, root_fd);
+    case OpKind::attach:
     case OpKind::bind_ro:
     case OpKind::bind_rw:
     case OpKind::bind_exec:
@@ -186,6 +213,7 @@ int apply(const MountOp& op, int root_fd, int source_fd) {
 int clone_sources(const ViewPlan& plan, int* source_fds, std::size_t* failed) noexcept {
   for (std::size_t i = 0; i < plan.ops.size(); ++i) {
     const MountOp& op = plan.ops[i];
+    if (op.kind == OpKind::attach) continue;  // prepared by the supervisor: its fd is already here
     source_fds[i] = -1;
     if (!is_bind(op.kind)) continue;
     *failed = i;

@@ -117,17 +117,13 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
 }
 
 Result<void> add_landlock_rules(landlock::Ruleset& ruleset, const Policy& policy,
-                                const std::vector<PathGrant>& grants) {
+                                const fs::EtcPlan& etc, const std::vector<PathGrant>& grants) {
   for (const auto& tree : policy.system_trees) {
     struct stat st {};
     if (::lstat(tree.c_str(), &st) != 0 || S_ISLNK(st.st_mode)) continue;
     if (auto ok = ruleset.allow_path(tree, landlock::kRead | landlock::kExecute); !ok) return ok;
   }
-  if (policy.bind_etc) {
-    for (const auto& entry : policy.etc_readable) {
-      if (auto ok = ruleset.allow_path_if_present(entry, landlock::kRead); !ok) return ok;
-    }
-  }
+  if (auto ok = fs::add_etc_rules(ruleset, etc); !ok) return ok;  // /etc: readable but for secrets
   for (const char* device : {"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom",
                              "/dev/tty"}) {
     if (auto ok = ruleset.allow_path_if_present(device, landlock::kDevice); !ok) return ok;
@@ -220,6 +216,11 @@ Result<LaunchPlan> make_plan(const Policy& requested, const std::vector<std::str
   auto view = fs::plan_view(policy, fs::Identity{caller.home}, view_grants);
   if (!view) return std::move(view).error();
   plan.view = std::move(*view);
+  auto etc = fs::plan_etc(policy, caller.uid, without_namespaces);  // root: an idmapped /etc
+  if (!etc) return std::move(etc).error();
+  plan.etc = std::move(*etc);
+  fs::add_etc_to_view(plan.view, plan.etc);
+  mark("plan: /etc");
   auto pty = init::plan_pty(policy.pty);                  // decided here: it adds to the view
   if (!pty) return std::move(pty).error();
   plan.pty = std::move(*pty);
@@ -229,6 +230,7 @@ Result<LaunchPlan> make_plan(const Policy& requested, const std::vector<std::str
     if (auto ok = net::load_nftables(); !ok) return std::move(ok).error();  // in the supervisor, before clone3
   }
   plan.source_fds.assign(plan.view.ops.size(), -1);
+  fs::lend_etc_tree(plan.view, plan.etc, plan.source_fds);
 
   plan.argv = argv;
   plan.argv_ptrs = pointers(plan.argv);
@@ -254,7 +256,7 @@ Result<LaunchPlan> make_plan(const Policy& requested, const std::vector<std::str
     auto ruleset = landlock::Ruleset::create(*abi, !policy.allow_tcp.empty() || no_network);  // --allow-tcp
     if (!ruleset) return std::move(ruleset).error();
     if (auto ok = net::allow_tcp_ports(*ruleset, policy); !ok) return std::move(ok).error();
-    if (auto ok = add_landlock_rules(*ruleset, policy, grants); !ok) return std::move(ok).error();
+    if (auto ok = add_landlock_rules(*ruleset, policy, plan.etc, grants); !ok) return std::move(ok).error();
     plan.ruleset = std::move(*ruleset);
   }
 

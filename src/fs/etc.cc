@@ -114,11 +114,15 @@ Result<EtcPlan> plan_etc(const Policy& policy, uid_t caller_uid, bool without_na
   if (!policy.bind_etc || ::stat("/etc", &etc) != 0 || !S_ISDIR(etc.st_mode)) return plan;
   plan.present = true;
   const Hidden hidden = hidden_list(policy);
-  if (caller_uid == 0 && !without_namespaces) {
-    auto tree = idmapped_tree("/etc");  // fails on filesystems without idmap support
+  // Root, as its user namespace sees /etc: the owner of /etc and of the
+  // files only their owner may read. Uid 0 of a user namespace that does not
+  // map the host's root (unshare -r) sees them unmapped already.
+  const bool owner = etc.st_uid == caller_uid;
+  if (owner && !without_namespaces) {
+    auto tree = idmapped_tree("/etc");  // needs real root and a filesystem with idmap support
     if (tree) plan.tree = std::move(*tree);
   }
-  if (without_namespaces || (caller_uid == 0 && !plan.tree)) {
+  if (without_namespaces || (owner && !plan.tree)) {
     // No view to cover entries in, or root would read what only its owner
     // may: Landlock alone, entry by entry.
     plan.whole = false;

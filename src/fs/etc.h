@@ -52,8 +52,9 @@ struct EtcPlan {
   std::vector<std::pair<std::string, std::uint64_t>> grants;  // when !whole
 };
 
-// Plans /etc for a run by `caller_uid`. without_namespaces: no view, so
-// Landlock alone must keep the secrets out.
+// Plans /etc for a run by `caller_uid` (its effective uid, which the
+// sandbox maps to itself). without_namespaces: no view, so Landlock alone
+// must keep the secrets out.
 Result<EtcPlan> plan_etc(const Policy& policy, uid_t caller_uid, bool without_namespaces);
 
 // The Landlock rules of the plan.

@@ -147,3 +147,16 @@ TEST(EtcAttack, SecretsStayDeniedForNobodyOnOverlay) {
   EXPECT_NE(r.err.find("/etc/machine-id: Permission denied"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("/etc/shadow: Permission denied"), std::string::npos) << r.err;
 }
+
+// --best-effort where user namespaces are refused: no view, no idmapped
+// /etc, no covers; Landlock alone grants /etc entry by entry (uid 0 of a user
+// namespace of our own stands for the caller, root's mapping when root runs it).
+TEST(EtcAttack, SecretsStayDeniedWithoutNamespaces) {
+  const auto r = run({"unshare", "-Ur", "sh", "-c",
+                      "echo 0 > /proc/sys/user/max_user_namespaces && exec \"$0\" \"$@\"",
+                      testing_support::sandbox_bin(), "--best-effort", "sh", "-c",
+                      "cat /etc/shadow; cat /etc/machine-id; cat /etc/debian_version >/dev/null && echo ok"});
+  EXPECT_EQ(r.out, "ok\n") << r.err;
+  EXPECT_NE(r.err.find("/etc/shadow: Permission denied"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("/etc/machine-id: Permission denied"), std::string::npos) << r.err;
+}

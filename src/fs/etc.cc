@@ -9,6 +9,9 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <string_view>
 
 #include "fs/idmap.h"
 
@@ -87,9 +90,20 @@ bool walk(int dir_fd, const std::string& dir, const Hidden& hidden, Grants& gran
   return clean;
 }
 
+// The deny list; an entry that is a symlink hides its target too when that
+// is in /etc (elsewhere it is not in the view).
 Hidden hidden_list(const Policy& policy) {
   Hidden hidden(kHidden.begin(), kHidden.end());
   hidden.insert(hidden.end(), policy.etc_hidden.begin(), policy.etc_hidden.end());
+  const std::size_t listed = hidden.size();
+  for (std::size_t i = 0; i < listed; ++i) {
+    struct stat st {};
+    if (::lstat(hidden[i].c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) continue;
+    char target[PATH_MAX];
+    if (::realpath(hidden[i].c_str(), target) != nullptr && std::string_view(target).starts_with("/etc/")) {
+      hidden.emplace_back(target);
+    }
+  }
   return hidden;
 }
 

@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <climits>
+#include <cstdlib>
 #include <string>
 
 #include "fs/etc.h"
@@ -19,6 +21,15 @@ namespace {
 bool granted(const EtcPlan& plan, const std::string& path) {
   return std::any_of(plan.grants.begin(), plan.grants.end(),
                      [&](const auto& g) { return g.first == path && (g.second & landlock::kRead) != 0; });
+}
+
+// Whether a grant of the plan lets a file at path be read (Landlock rules
+// hold beneath the directory they name).
+bool file_readable(const EtcPlan& plan, const std::string& path) {
+  return std::any_of(plan.grants.begin(), plan.grants.end(), [&](const auto& g) {
+    const bool beneath = path == g.first || path.rfind(g.first + "/", 0) == 0;
+    return beneath && (g.second & landlock::kRead & landlock::kFileRights) != 0;
+  });
 }
 
 TEST(EtcPlan, NoEtcWithoutTheSwitch) {
@@ -89,6 +100,24 @@ TEST(EtcPlan, TheWalkGrantsOnlyWorldReadableEntriesOffTheDenyList) {
   if (::access("/etc/passwd", F_OK) == 0) {
     EXPECT_TRUE(granted(*plan, "/etc/passwd"));
   }
+}
+
+// A hidden entry that is a symlink within /etc hides its target as well.
+TEST(EtcPlan, AHiddenSymlinkHidesItsTargetInEtc) {
+  char target[PATH_MAX];
+  if (::realpath("/etc/rc2.d/S01dbus", target) == nullptr ||
+      std::string(target) != "/etc/init.d/dbus") {
+    GTEST_SKIP() << "this host has no /etc/rc2.d/S01dbus -> /etc/init.d/dbus";
+  }
+  Policy policy = Policy::default_profile();
+  auto before = plan_etc(policy, ::geteuid(), true);
+  ASSERT_TRUE(before) << before.error().message();
+  EXPECT_TRUE(file_readable(*before, "/etc/init.d/dbus"));
+  policy.etc_hidden = {"/etc/rc2.d/S01dbus"};
+  auto after = plan_etc(policy, ::geteuid(), true);
+  ASSERT_TRUE(after) << after.error().message();
+  EXPECT_FALSE(file_readable(*after, "/etc/init.d/dbus"));
+  EXPECT_TRUE(file_readable(*after, "/etc/passwd"));
 }
 
 TEST(EtcPlan, TheDenyListHasTheSecretsAndIdentifiers) {

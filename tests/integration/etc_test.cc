@@ -100,3 +100,14 @@ TEST(Etc, MinHasNoEtc) {
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out, "absent\n");
 }
+
+// A profile's etc-hidden adds to the deny list: the entry answers EACCES.
+TEST(Etc, AProfileHidesMoreWithEtcHidden) {
+  if (::access("/etc/debian_version", R_OK) != 0) GTEST_SKIP() << "this host has no /etc/debian_version";
+  TempDir dir;
+  const std::string prof = dir.write("hide.toml", "include-profiles = [\"default\"]\n"
+                                                  "etc-hidden = [\"/etc/debian_version\"]\n");
+  const auto r = run(sandbox({"-t", prof, "sh", "-c", "cat /etc/debian_version; cat /etc/os-release >/dev/null && echo ok"}));
+  EXPECT_EQ(r.out, "ok\n") << r.err;
+  EXPECT_NE(r.err.find("/etc/debian_version: Permission denied"), std::string::npos) << r.err;
+}

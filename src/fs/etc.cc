@@ -29,10 +29,16 @@ constexpr std::array<const char*, 16> kHidden = {
     "/etc/machine-id", "/etc/hostid", "/etc/hostname", "/etc/security/opasswd", "/etc/.pwd.lock",
 };
 
-using Hidden = std::vector<std::string>;
+// An entry of the deny list, as the host has it (one lstat per launch).
+struct HiddenEntry {
+  std::string path;
+  bool present = false;
+  struct stat st {};
+};
+using Hidden = std::vector<HiddenEntry>;
 
 bool is_hidden(const Hidden& hidden, const std::string& path) {
-  return std::find(hidden.begin(), hidden.end(), path) != hidden.end();
+  return std::any_of(hidden.begin(), hidden.end(), [&](const HiddenEntry& e) { return e.path == path; });
 }
 
 using Grants = std::vector<std::pair<std::string, std::uint64_t>>;
@@ -93,15 +99,20 @@ bool walk(int dir_fd, const std::string& dir, const Hidden& hidden, Grants& gran
 // The deny list; an entry that is a symlink hides its target too when that
 // is in /etc (elsewhere it is not in the view).
 Hidden hidden_list(const Policy& policy) {
-  Hidden hidden(kHidden.begin(), kHidden.end());
-  hidden.insert(hidden.end(), policy.etc_hidden.begin(), policy.etc_hidden.end());
+  Hidden hidden;
+  const auto add = [&](std::string path) {
+    HiddenEntry entry{std::move(path)};
+    entry.present = ::lstat(entry.path.c_str(), &entry.st) == 0;
+    hidden.push_back(std::move(entry));
+  };
+  for (const char* path : kHidden) add(path);
+  for (const auto& path : policy.etc_hidden) add(path);
   const std::size_t listed = hidden.size();
   for (std::size_t i = 0; i < listed; ++i) {
-    struct stat st {};
-    if (::lstat(hidden[i].c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) continue;
+    if (!hidden[i].present || !S_ISLNK(hidden[i].st.st_mode)) continue;
     char target[PATH_MAX];
-    if (::realpath(hidden[i].c_str(), target) != nullptr && std::string_view(target).starts_with("/etc/")) {
-      hidden.emplace_back(target);
+    if (::realpath(hidden[i].path.c_str(), target) != nullptr && std::string_view(target).starts_with("/etc/")) {
+      add(target);
     }
   }
   return hidden;
@@ -114,6 +125,7 @@ bool readable_inside(const std::string& path, const struct stat& st, bool idmapp
     return S_ISDIR(st.st_mode) ? (st.st_mode & (S_IROTH | S_IXOTH)) != 0
                                : (st.st_mode & S_IROTH) != 0;
   }
+  if ((st.st_mode & S_IROTH) != 0) return true;  // no need to ask the kernel
   return ::faccessat(AT_FDCWD, path.c_str(), R_OK, AT_EACCESS) == 0 ||
          (S_ISDIR(st.st_mode) && ::faccessat(AT_FDCWD, path.c_str(), X_OK, AT_EACCESS) == 0);
 }
@@ -149,12 +161,10 @@ Result<EtcPlan> plan_etc(const Policy& policy, uid_t caller_uid, bool without_na
     }
     return plan;
   }
-  for (const auto& path : hidden) {
-    struct stat st {};
-    if (::lstat(path.c_str(), &st) != 0) continue;
-    if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) continue;  // symlinks: their targets count
-    if (readable_inside(path, st, static_cast<bool>(plan.tree))) {
-      plan.covers.push_back({path, S_ISDIR(st.st_mode)});
+  for (const auto& entry : hidden) {
+    if (!entry.present || (!S_ISREG(entry.st.st_mode) && !S_ISDIR(entry.st.st_mode))) continue;  // symlinks: their targets count
+    if (readable_inside(entry.path, entry.st, static_cast<bool>(plan.tree))) {
+      plan.covers.push_back({entry.path, S_ISDIR(entry.st.st_mode)});
     }
   }
   return plan;

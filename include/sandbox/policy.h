@@ -64,14 +64,22 @@ struct Policy {
   // identifiers and the entries added here (absolute paths beneath /etc).
   bool bind_etc = true;
   std::vector<std::string> etc_hidden;
-  // --ro, --rw, --exec.
+  // --ro, --rw, --exec. A path that passes through a symlink is granted at
+  // the path as given and at its target (said on stderr), unless
+  // refuse_symlinks: then such a grant is an error (chains whose earlier
+  // stage may have planted a symlink). The same path granted twice gets the
+  // union; --rw and --exec on one path lift W^X there (said on stderr).
   std::vector<PathGrant> grants;
+  bool refuse_symlinks = false;
 
   // Descriptors handed over beyond stdin, stdout and stderr (--fd N).
   std::vector<int> fds;
 
   // -M: a private, writable tmpfs $HOME and /tmp, discarded at exit.
   bool private_scratch = false;
+  // Weakening: the scratch $HOME and /tmp (-M, -H, -T) are executable too
+  // (W^X lifted there), for installers that install, then run.
+  bool scratch_exec = false;
   // -H DIR, -T DIR: the caller's own directories used as $HOME and /tmp
   // (read-write, not executable, kept after exit). Empty: not used.
   std::string homedir;

@@ -34,6 +34,9 @@ class Child {
   const std::string& label() const;
   // Layers skipped under --best-effort, one description each.
   const std::vector<std::string>& skipped() const;
+  // How the policy was applied where the caller should know (a grant that
+  // follows a symlink, W^X lifted), one line each.
+  const std::vector<std::string>& notices() const;
   // Each resource limit and the mechanism enforcing it (DESIGN §8).
   const std::vector<LimitEnforcement>& limits() const;
 

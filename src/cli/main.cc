@@ -67,6 +67,7 @@ int main(int argc, char** argv) {
   if (const auto limits = sandbox::limits::describe(child->limits()); !limits.empty()) {
     std::cerr << "sandbox: limits: " << limits << '\n';
   }
+  for (const auto& notice : child->notices()) std::cerr << "sandbox: " << notice << '\n';
   for (const auto& skipped : child->skipped()) {
     std::cerr << "sandbox: --best-effort: running without " << skipped << '\n';
   }

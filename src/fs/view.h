@@ -21,6 +21,7 @@ enum class OpKind : std::uint8_t {
   bind_ro,      // bind source read-only (nosuid, nodev), recursive
   bind_rw,      // bind source read-write (nosuid, nodev, noexec), recursive
   bind_exec,    // bind source read-only, executable
+  bind_rw_exec, // bind source read-write and executable (--rw DIR --exec DIR: W^X lifted)
   bind_device,  // bind a host device node (nosuid, noexec)
   tmpfs,        // a fresh tmpfs (nosuid, nodev) with `mode`
   proc,         // a proc of the new pid namespace
@@ -38,6 +39,11 @@ struct MountOp {
   std::string link;      // symlink contents
   unsigned mode = 0755;  // tmpfs / dir mode
   bool source_is_dir = true;
+  // The identity of source when it was planned (binds of granted paths):
+  // the child re-resolves source without following symlinks and binds it
+  // only if it is still this file. 0, 0: not checked.
+  std::uint64_t source_dev = 0;
+  std::uint64_t source_ino = 0;
   // Landlock rights the child grants on target once the view exists, for
   // what has no inode before clone3 (its /proc, /dev, scratch tmpfs).
   std::uint64_t child_rights = 0;
@@ -47,11 +53,28 @@ struct ViewPlan {
   std::vector<MountOp> ops;
 };
 
+// A granted path bound into the view (DESIGN §2.2): read always, write and
+// execute as granted.
+struct Bind {
+  std::string source;  // the host file, canonical
+  std::string target;  // where it appears in the view
+  bool write = false;
+  bool execute = false;
+  bool is_dir = true;
+  std::uint64_t dev = 0;  // its identity, checked by the child (0, 0: not checked)
+  std::uint64_t ino = 0;
+};
+
 struct Identity {
   std::string home;  // the caller's $HOME, an empty tmpfs inside
 };
 
-// What the host offers for the view. Fails when a granted path is missing.
+// What the host offers for the view, with the granted binds (parents are
+// bound before what lies beneath them).
+Result<ViewPlan> plan_view(const Policy& policy, const Identity& identity,
+                           const std::vector<Bind>& binds);
+// The same from plain grants (bound at their own path or target, as asked).
+// Fails when a granted path is missing.
 Result<ViewPlan> plan_view(const Policy& policy, const Identity& identity,
                            const std::vector<PathGrant>& grants);
 

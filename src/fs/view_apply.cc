@@ -1,5 +1,6 @@
 // Building the view in the child: async-signal-safe, no allocation.
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <limits.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -15,7 +16,7 @@ namespace {
 
 bool is_bind(OpKind kind) {
   return kind == OpKind::bind_ro || kind == OpKind::bind_rw || kind == OpKind::bind_exec ||
-         kind == OpKind::bind_device;
+         kind == OpKind::bind_rw_exec || kind == OpKind::bind_device;
 }
 
 std::uint64_t bind_attributes(OpKind kind) {
@@ -23,6 +24,7 @@ std::uint64_t bind_attributes(OpKind kind) {
     case OpKind::bind_ro:
     case OpKind::bind_exec: return MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
     case OpKind::bind_rw: return MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+    case OpKind::bind_rw_exec: return MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
     case OpKind::bind_device: return MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC;
     default: return 0;
   }
@@ -194,18 +196,48 @@ int apply(const MountOp& op, int root_fd, int source_fd) {
     case OpKind::bind_ro:
     case OpKind::bind_rw:
     case OpKind::bind_exec:
+    case OpKind::bind_rw_exec:
     case OpKind::bind_device: {
       // The mount point: a directory or an empty file of the same kind.
       if (int err = make_dirs(root_fd, rel, op.source_is_dir, 0755); err != 0) return err;
-      if (!op.source_is_dir) {
-        const int fd = ::openat(root_fd, rel, O_CREAT | O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0600);
-        if (fd < 0) return errno;
-        ::close(fd);
+      // mknodat, not open: an existing file is fine without opening it (on
+      // the idmapped /etc, init may not open root's 0600 files).
+      if (!op.source_is_dir && ::mknodat(root_fd, rel, S_IFREG | 0600, 0) != 0 && errno != EEXIST) {
+        return errno;
       }
       return sys::move_mount(source_fd, "", root_fd, rel, MOVE_MOUNT_F_EMPTY_PATH) == 0 ? 0 : errno;
     }
   }
   return EINVAL;
+}
+
+// A clone of the planned source. A granted path is resolved again without
+// following any symlink and cloned only if it is still the file the
+// supervisor planned (dev, ino): a symlink or another file swapped in since
+// cannot redirect the bind. The fd must be opened here: open_tree clones
+// only mounts of the caller's own mount namespace.
+int clone_source(const MountOp& op) {
+  constexpr unsigned kClone = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE;
+  if (op.source_dev == 0 && op.source_ino == 0) {
+    return sys::open_tree(AT_FDCWD, op.source.c_str(), kClone);
+  }
+  const int fd = sys::openat2(AT_FDCWD, op.source.c_str(), O_PATH | O_CLOEXEC, 0,
+                                  RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+  if (fd < 0) return -1;
+  struct stat st {};
+  int tree = -1;
+  if (::fstat(fd, &st) != 0) {
+    tree = -1;
+  } else if (static_cast<std::uint64_t>(st.st_dev) != op.source_dev ||
+             static_cast<std::uint64_t>(st.st_ino) != op.source_ino) {
+    errno = ESTALE;  // the path now names another file
+  } else {
+    tree = sys::open_tree(fd, "", kClone | AT_EMPTY_PATH);
+  }
+  const int err = errno;
+  ::close(fd);
+  errno = err;
+  return tree;
 }
 
 }  // namespace
@@ -217,8 +249,7 @@ int clone_sources(const ViewPlan& plan, int* source_fds, std::size_t* failed) no
     source_fds[i] = -1;
     if (!is_bind(op.kind)) continue;
     *failed = i;
-    const int tree = sys::open_tree(AT_FDCWD, op.source.c_str(),
-                                    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+    const int tree = clone_source(op);
     if (tree < 0) return errno;
     source_fds[i] = tree;
     sys::MountAttr attr;

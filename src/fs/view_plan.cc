@@ -21,13 +21,9 @@ std::size_t depth(const std::string& path) {
   return static_cast<std::size_t>(std::count(path.begin(), path.end(), '/'));
 }
 
-OpKind bind_kind(Access access) {
-  switch (access) {
-    case Access::read: return OpKind::bind_ro;
-    case Access::read_write: return OpKind::bind_rw;
-    case Access::execute: return OpKind::bind_exec;
-  }
-  return OpKind::bind_ro;
+OpKind bind_kind(const Bind& bind) {
+  if (bind.write) return bind.execute ? OpKind::bind_rw_exec : OpKind::bind_rw;
+  return bind.execute ? OpKind::bind_exec : OpKind::bind_ro;
 }
 
 MountOp make_op(OpKind kind, std::string target, std::string source = {}, std::string link = {},
@@ -50,10 +46,14 @@ constexpr std::array kDevices = {"null", "zero", "full", "random", "urandom", "t
 }  // namespace
 
 Result<ViewPlan> plan_view(const Policy& policy, const Identity& identity,
-                           const std::vector<PathGrant>& grants) {
+                           const std::vector<Bind>& binds) {
   ViewPlan plan;
   auto& ops = plan.ops;
-  const std::uint64_t scratch_rights = policy.private_scratch ? landlock::kRead | landlock::kWrite : 0;
+  // -M: the scratch is writable; executable too only with --scratch-exec (W^X).
+  const std::uint64_t scratch_rights =
+      policy.private_scratch
+          ? landlock::kRead | landlock::kWrite | (policy.scratch_exec ? landlock::kExecute : 0)
+          : 0;
 
   // System trees, exactly as on the host: a symlink stays a symlink.
   std::vector<std::string> bound_read_only;
@@ -110,24 +110,38 @@ Result<ViewPlan> plan_view(const Policy& policy, const Identity& identity,
   ops.push_back(make_op(OpKind::symlink, "/dev/stderr", {}, "/proc/self/fd/2"));
   ops.push_back(make_op(OpKind::tmpfs, "/dev/shm", {}, {}, 01777, true, landlock::kRead | landlock::kWrite));
 
-  // Granted paths, bound at the same path, parents before children.
-  std::vector<PathGrant> sorted = grants;
-  const auto target_of = [](const PathGrant& g) -> const std::string& {
-    return g.target.empty() ? g.path : g.target;
-  };
-  std::stable_sort(sorted.begin(), sorted.end(), [&](const PathGrant& a, const PathGrant& b) {
-    return depth(target_of(a)) < depth(target_of(b));
+  // Granted paths, parents before children.
+  std::vector<Bind> sorted = binds;
+  std::stable_sort(sorted.begin(), sorted.end(), [&](const Bind& a, const Bind& b) {
+    return depth(a.target) < depth(b.target);
   });
-  for (const auto& grant : sorted) {
+  for (const auto& bind : sorted) {
+    MountOp op = make_op(bind_kind(bind), bind.target, bind.source);
+    op.source_is_dir = bind.is_dir;
+    op.source_dev = bind.dev;
+    op.source_ino = bind.ino;
+    ops.push_back(std::move(op));
+  }
+  return plan;
+}
+
+Result<ViewPlan> plan_view(const Policy& policy, const Identity& identity,
+                           const std::vector<PathGrant>& grants) {
+  std::vector<Bind> binds;
+  for (const auto& grant : grants) {
     struct stat st {};
     if (::stat(grant.path.c_str(), &st) != 0) {
       return Error::from_errno(grant.path + ": cannot be granted");
     }
-    MountOp op = make_op(bind_kind(grant.access), target_of(grant), grant.path);
-    op.source_is_dir = S_ISDIR(st.st_mode);
-    ops.push_back(std::move(op));
+    Bind bind;
+    bind.source = grant.path;
+    bind.target = grant.target.empty() ? grant.path : grant.target;
+    bind.write = grant.access == Access::read_write;
+    bind.execute = grant.access == Access::execute;
+    bind.is_dir = S_ISDIR(st.st_mode);
+    binds.push_back(std::move(bind));
   }
-  return plan;
+  return plan_view(policy, identity, binds);
 }
 
 void add_pty_devices(ViewPlan& plan) {
@@ -144,12 +158,22 @@ void add_generated_file(ViewPlan& plan, const std::string& target, const std::st
 }
 
 std::string describe(const MountOp& op) {
+  // A grant shown elsewhere (a path typed through a symlink, -H, -T) names both places.
+  const bool moved = (op.kind == OpKind::bind_ro || op.kind == OpKind::bind_rw ||
+                      op.kind == OpKind::bind_exec || op.kind == OpKind::bind_rw_exec) &&
+                     !op.target.empty() && op.target != op.source;
+  if (moved) {
+    MountOp same = op;
+    same.target = op.source;
+    return describe(same) + " at " + op.target;
+  }
   switch (op.kind) {
     case OpKind::dir: return "create the directory " + op.target;
     case OpKind::symlink: return "create the symlink " + op.target + " -> " + op.link;
     case OpKind::bind_ro: return "bind " + op.source + " read-only";
     case OpKind::bind_rw: return "bind " + op.source + " read-write";
     case OpKind::bind_exec: return "bind " + op.source + " read-only";
+    case OpKind::bind_rw_exec: return "bind " + op.source + " read-write, executable";
     case OpKind::bind_device: return "bind the device " + op.source + " at " + op.target;
     case OpKind::tmpfs: return "mount a tmpfs at " + op.target;
     case OpKind::proc: return "mount proc at " + op.target;

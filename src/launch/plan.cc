@@ -13,6 +13,7 @@
 
 #include "launch/environment.h"
 #include "launch/static_only.h"
+#include "policy/grants.h"
 #include "scratch/scratch.h"
 #include "net/plan.h"
 #include "net/nft_loader.h"
@@ -116,8 +117,61 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
   return out;
 }
 
+// Where a grant is bound: at its file, and (DESIGN §2.2) at each path the
+// caller typed that reached it through a symlink, unless the view shows the
+// host's own symlink there already (inside a system tree or another bind).
+std::vector<fs::Bind> binds_for(const Policy& policy, const std::vector<ResolvedGrant>& resolved) {
+  std::vector<fs::Bind> binds;
+  const auto bind_at = [](const ResolvedGrant& g, const std::string& target) {
+    fs::Bind b;
+    b.source = g.canonical;
+    b.target = target;
+    b.write = g.write;
+    b.execute = g.execute;
+    b.is_dir = g.is_dir;
+    b.dev = g.dev;
+    b.ino = g.ino;
+    return b;
+  };
+  for (const auto& g : resolved) binds.push_back(bind_at(g, g.target.empty() ? g.canonical : g.target));
+  for (const auto& g : resolved) {
+    if (!g.target.empty()) continue;
+    for (const auto& typed : g.typed) {
+      if (typed == g.canonical) continue;
+      const bool shown = under_system_tree(policy, typed) ||
+                         (policy.bind_etc && covered_by(typed, "/etc")) ||
+                         std::any_of(binds.begin(), binds.end(), [&](const fs::Bind& b) {
+                           return covered_by(typed, b.target);
+                         });
+      if (!shown) binds.push_back(bind_at(g, typed));
+    }
+  }
+  return binds;
+}
+
+// A path granted outside the options (-H, -T, the command): bound with the
+// identity it has now, which the child checks.
+Result<fs::Bind> bind_for(const PathGrant& grant, bool write, bool execute) {
+  struct stat st {};
+  if (::stat(grant.path.c_str(), &st) != 0) return Error::from_errno(grant.path + ": cannot be granted");
+  fs::Bind b;
+  b.source = grant.path;
+  b.target = grant.target.empty() ? grant.path : grant.target;
+  b.write = write;
+  b.execute = execute;
+  b.is_dir = S_ISDIR(st.st_mode);
+  b.dev = static_cast<std::uint64_t>(st.st_dev);
+  b.ino = static_cast<std::uint64_t>(st.st_ino);
+  return b;
+}
+
+std::uint64_t rights_of(bool write, bool execute) {
+  return landlock::kRead | (write ? landlock::kWrite : 0) | (execute ? landlock::kExecute : 0);
+}
+
 Result<void> add_landlock_rules(landlock::Ruleset& ruleset, const Policy& policy,
-                                const fs::EtcPlan& etc, const std::vector<PathGrant>& grants) {
+                                const fs::EtcPlan& etc, const std::vector<ResolvedGrant>& resolved,
+                                const std::vector<fs::Bind>& grants) {
   for (const auto& tree : policy.system_trees) {
     struct stat st {};
     if (::lstat(tree.c_str(), &st) != 0 || S_ISLNK(st.st_mode)) continue;
@@ -128,8 +182,17 @@ Result<void> add_landlock_rules(landlock::Ruleset& ruleset, const Policy& policy
                              "/dev/tty"}) {
     if (auto ok = ruleset.allow_path_if_present(device, landlock::kDevice); !ok) return ok;
   }
+  // A granted path's rule holds the file that was resolved (dev, ino), not
+  // whatever its path names by now.
+  for (const auto& g : resolved) {
+    auto fd = reopen_granted(g.canonical, g.dev, g.ino);
+    if (!fd) return std::move(fd).error();
+    if (const int err = ruleset.allow_fd(fd->get(), rights_of(g.write, g.execute), g.is_dir); err != 0) {
+      return Error("cannot grant " + g.canonical + " in Landlock", err);
+    }
+  }
   for (const auto& grant : grants) {
-    if (auto ok = ruleset.allow_path(grant.path, landlock::rights_for(grant.access)); !ok) return ok;
+    if (auto ok = ruleset.allow_path(grant.source, rights_of(grant.write, grant.execute)); !ok) return ok;
   }
   return success();
 }
@@ -165,18 +228,33 @@ Result<LaunchPlan> make_plan(const Policy& requested, const std::vector<std::str
   plan.cwd = current_directory();
   plan.home = caller.home;
 
-  // Granted paths are bound at their canonical path.
-  std::vector<PathGrant> grants;
-  for (const auto& grant : policy.grants) {
-    const std::string real = canonical(grant.path);
-    if (real.empty()) {
-      return Error::from_errno(grant.path + ": cannot be granted")
-          .with_hint("check the path given to --ro, --rw or --exec");
-    }
-    grants.push_back({real, grant.access, grant.target});
+  // Granted paths (policy/grants.h): canonicalised, checked by what they
+  // are, merged; a path through a symlink is bound at both paths.
+  auto resolved = resolve_grants(policy);
+  if (!resolved) return std::move(resolved).error();
+  plan.notices = grant_notices(*resolved);
+  std::vector<fs::Bind> binds = binds_for(policy, *resolved);
+  // -H, -T: the caller's directories as $HOME and /tmp (executable only with
+  // --scratch-exec); an --exec grant beneath one is shown there too.
+  std::vector<PathGrant> scratch_grants;
+  for (const auto& g : *resolved) {
+    if (g.target.empty() && g.execute) scratch_grants.push_back({g.canonical, Access::execute});
   }
-  // -H, -T: the caller's directories as $HOME and /tmp; -i, -I: copied in.
-  if (auto ok = scratch::add_scratch_grants(policy, caller.home, grants); !ok) return std::move(ok).error();
+  const std::size_t before_scratch = scratch_grants.size();
+  if (auto ok = scratch::add_scratch_grants(policy, caller.home, scratch_grants); !ok) return std::move(ok).error();
+  std::vector<fs::Bind> extra;  // not in *resolved: Landlock rules by path
+  for (std::size_t i = before_scratch; i < scratch_grants.size(); ++i) {
+    const PathGrant& grant = scratch_grants[i];
+    const bool write = grant.access == Access::read_write;
+    auto bind = bind_for(grant, write, !write || policy.scratch_exec);
+    if (!bind) return std::move(bind).error();
+    binds.push_back(*bind);
+    extra.push_back(std::move(*bind));
+  }
+  if (policy.scratch_exec) {
+    plan.notices.emplace_back("--scratch-exec: the scratch $HOME and /tmp are writable and executable "
+                              "(W^X lifted there)");
+  }
   auto includes = scratch::plan_includes(policy, caller.home);
   if (!includes) return std::move(includes).error();
   plan.includes = std::move(*includes);
@@ -200,20 +278,20 @@ Result<LaunchPlan> make_plan(const Policy& requested, const std::vector<std::str
 
   // The view binds the command file only when no bound tree shows it already
   // executable (a --rw bind is noexec: the named command gets its own bind).
-  std::vector<PathGrant> view_grants = grants;
   for (const auto& command : command_grant) {
     const bool visible =
         under_system_tree(policy, command.path) ||
-        std::any_of(grants.begin(), grants.end(),
-                    [&](const PathGrant& g) {
-                      return g.access != Access::read_write && covered_by(command.path, g.path);
-                    });
-    if (!visible) view_grants.push_back(command);
-    grants.push_back(command);
+        std::any_of(binds.begin(), binds.end(), [&](const fs::Bind& b) {
+          return b.target == b.source && (!b.write || b.execute) && covered_by(command.path, b.source);
+        });
+    auto bind = bind_for(command, false, true);
+    if (!bind) return std::move(bind).error();
+    if (!visible) binds.push_back(*bind);
+    extra.push_back(std::move(*bind));
   }
 
   mark("plan: caller, environment, command");
-  auto view = fs::plan_view(policy, fs::Identity{caller.home}, view_grants);
+  auto view = fs::plan_view(policy, fs::Identity{caller.home}, binds);
   if (!view) return std::move(view).error();
   plan.view = std::move(*view);
   auto etc = fs::plan_etc(policy, caller.uid, without_namespaces);  // root: an idmapped /etc
@@ -256,7 +334,9 @@ Result<LaunchPlan> make_plan(const Policy& requested, const std::vector<std::str
     auto ruleset = landlock::Ruleset::create(*abi, !policy.allow_tcp.empty() || no_network);  // --allow-tcp
     if (!ruleset) return std::move(ruleset).error();
     if (auto ok = net::allow_tcp_ports(*ruleset, policy); !ok) return std::move(ok).error();
-    if (auto ok = add_landlock_rules(*ruleset, policy, plan.etc, grants); !ok) return std::move(ok).error();
+    if (auto ok = add_landlock_rules(*ruleset, policy, plan.etc, *resolved, extra); !ok) {
+      return std::move(ok).error();
+    }
     plan.ruleset = std::move(*ruleset);
   }
 

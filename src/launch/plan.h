@@ -73,6 +73,9 @@ struct LaunchPlan {
   std::vector<scratch::Include> includes;
   // What --best-effort skipped, for one line on stderr each.
   std::vector<std::string> skipped;
+  // What the caller should know about how the policy was applied (a grant
+  // through a symlink, W^X lifted), one line on stderr each.
+  std::vector<std::string> notices;
   // --timing: the page the child stamps each step into; null otherwise.
   StepClock* step_clock = nullptr;
 };

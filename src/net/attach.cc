@@ -21,8 +21,7 @@ Result<std::pair<UniqueFd, UniqueFd>> make_channel() {
   return std::pair<UniqueFd, UniqueFd>(UniqueFd(fds[0]), UniqueFd(fds[1]));
 }
 
-Result<std::optional<Slirp>> attach(const SlirpOptions& options, int channel, pid_t init,
-                                    int init_pidfd) {
+Result<std::optional<Slirp>> attach(const SlirpOptions& options, int channel, int init_pidfd) {
   pollfd fds[2] = {{channel, POLLIN, 0}, {init_pidfd, POLLIN, 0}};
   while (::poll(fds, 2, -1) < 0) {
     if (errno != EINTR) return Error::from_errno("waiting for the sandbox to ask for its network");
@@ -31,7 +30,7 @@ Result<std::optional<Slirp>> attach(const SlirpOptions& options, int channel, pi
   if ((fds[0].revents & POLLIN) == 0 || ::recv(channel, &request, 1, MSG_DONTWAIT) != 1) {
     return std::optional<Slirp>();  // init failed before it asked
   }
-  auto slirp = Slirp::start(options, init);
+  auto slirp = Slirp::start(options, init_pidfd);
   if (!slirp) return std::move(slirp).error();
   if (auto ready = slirp->wait_ready(kReadyTimeoutMs); !ready) {
     pollfd init_gone{init_pidfd, POLLIN, 0};

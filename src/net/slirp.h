@@ -1,12 +1,13 @@
 // slirp4netns, the user-mode network of --net=filtered (DESIGN §6).
 //
 // Started by the supervisor, attached to the sandbox's user and network
-// namespaces by pid, with its own sandbox and seccomp filter, host loopback
-// disabled. It never outlives the supervisor: it is killed and reaped when
-// the sandbox ends (stop(), or the destructor on every other path), it reads
-// EOF on its exit fd when the supervisor dies, and it has PR_SET_PDEATHSIG
-// on its keeper, a process between it and the supervisor that has
-// PR_SET_PDEATHSIG too (slirp.cc: why the keeper).
+// namespaces through its keeper (slirp_keeper.h: how, and why not by init's
+// pid), with its own sandbox and seccomp filter, host loopback disabled. It
+// never outlives the supervisor: it is killed and reaped when the sandbox
+// ends (stop(), or the destructor on every other path), it reads EOF on its
+// exit fd when the supervisor dies, and it has PR_SET_PDEATHSIG on its
+// keeper, a process between it and the supervisor that has PR_SET_PDEATHSIG
+// too (slirp.cc: why the keeper).
 #pragma once
 
 #include <sys/types.h>
@@ -28,10 +29,12 @@ Result<std::string> find_slirp4netns();
 
 class Slirp {
  public:
-  // Forks and execs slirp4netns for the namespaces of `target`.
-  static Result<Slirp> start(const SlirpOptions& options, pid_t target);
+  // Forks the keeper, which starts slirp4netns for the namespaces of the
+  // process `init_pidfd` refers to (the sandbox's init).
+  static Result<Slirp> start(const SlirpOptions& options, int init_pidfd);
 
   // Waits until it has configured tap0 (its ready fd), at most timeout_ms.
+  // Otherwise the error names the step that failed and slirp4netns's words.
   Result<void> wait_ready(int timeout_ms);
   // Kills its keeper (and so it) and reaps the keeper; idempotent.
   void stop() noexcept;
@@ -45,13 +48,15 @@ class Slirp {
 
  private:
   Slirp() = default;
-  std::string log_tail() const;
+  std::string log() const;
+  Error failure(const std::string& what_if_silent) const;
 
   pid_t pid_ = -1;  // the keeper
   UniqueFd pidfd_;
   UniqueFd ready_;  // read end of its --ready-fd
   UniqueFd exit_;   // write end of its --exit-fd: EOF when we die
-  UniqueFd log_;    // memfd with its stdout and stderr
+  UniqueFd log_;    // memfd with its stderr
+  UniqueFd report_; // read end of the keeper's reports (slirp_keeper.h)
 };
 
 }  // namespace sandbox::net

@@ -43,11 +43,21 @@ constexpr Option kOptions[] = {
      "Bind PATH into the view at the same path and grant reading it.", Kind::list,
      [](Policy& p, const std::string& v) { return add_grant(p, v, Access::read); }},
     {"rw", "", "PATH", "Authority",
-     "Bind PATH and grant reading and writing it (never executing it).", Kind::list,
+     "Bind PATH and grant reading and writing it (not executing it, unless --exec PATH too).",
+     Kind::list,
      [](Policy& p, const std::string& v) { return add_grant(p, v, Access::read_write); }},
     {"exec", "", "PATH", "Authority",
      "Bind PATH and grant reading and executing it.", Kind::list,
      [](Policy& p, const std::string& v) { return add_grant(p, v, Access::execute); }},
+    {"refuse-symlinks", "", "", "Authority",
+     "Refuse (exit 125) any --ro, --rw or --exec path that passes through a symlink, for chains "
+     "where an earlier stage may have planted one. Otherwise such a grant works at both paths "
+     "and is named on stderr.",
+     Kind::flag,
+     [](Policy& p, const std::string&) {
+       p.refuse_symlinks = true;
+       return success();
+     }},
     {"fd", "", "N", "Authority",
      "Pass the open descriptor N to the program; all others but 0-2 are closed.", Kind::list,
      parse_fd},
@@ -55,6 +65,14 @@ constexpr Option kOptions[] = {
      "Give the program a private, writable $HOME and /tmp, discarded at exit.", Kind::flag,
      [](Policy& p, const std::string&) {
        p.private_scratch = true;
+       return success();
+     }},
+    {"scratch-exec", "", "", "Authority",
+     "Weakening, with -M, -H or -T: the scratch $HOME and /tmp are executable too (W^X lifted "
+     "there), for installers that install, then run.",
+     Kind::flag,
+     [](Policy& p, const std::string&) {
+       p.scratch_exec = true;
        return success();
      }},
     {"homedir", "H", "DIR", "Authority",

@@ -59,12 +59,14 @@ std::string to_toml(const Policy& policy) {
   list("ro", grants_of(policy, Access::read));
   list("rw", grants_of(policy, Access::read_write));
   list("exec", grants_of(policy, Access::execute));
+  flag("refuse-symlinks", policy.refuse_symlinks);
   if (!policy.fds.empty()) {
     toml::array fds;
     for (int fd : policy.fds) fds.push_back(fd);
     put("fd", std::move(fds));
   }
   flag("mount", policy.private_scratch);
+  flag("scratch-exec", policy.scratch_exec);
   value("homedir", policy.homedir);
   value("tmpdir", policy.tmpdir);
   list("include", policy.include_files);

@@ -3,9 +3,9 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <set>
 
 #include "limits/parse.h"
+#include "policy/grants.h"
 #include "net/options.h"
 #include "registry/label.h"
 #include "x11/session.h"
@@ -21,25 +21,10 @@ bool is_env_name(const std::string& name) {
   });
 }
 
-const char* option_for(Access access) {
-  switch (access) {
-    case Access::read: return "--ro";
-    case Access::read_write: return "--rw";
-    case Access::execute: return "--exec";
-  }
-  return "--ro";
-}
-
 Result<void> validate_grant(const PathGrant& grant) {
-  const std::string option = option_for(grant.access);
+  const std::string option = grant_option(grant.access);
   if (grant.path.empty()) return Error(option + ": empty path");
   if (grant.path.find('\0') != std::string::npos) return Error(option + ": path contains NUL");
-  static const std::set<std::string> kWholeTrees = {"/", "/proc", "/dev", "/sys"};
-  if (kWholeTrees.count(grant.path) != 0) {
-    return Error(option + " " + grant.path + ": refusing to hand over the host's whole " +
-                 grant.path)
-        .with_hint("grant the specific paths the program needs");
-  }
   // A view target is absolute and plain: no "." or ".." may walk out of the
   // new root while the view is built.
   const std::string& target = grant.target;
@@ -59,6 +44,8 @@ Result<void> Policy::validate() const {
   for (const auto& grant : grants) {
     if (auto ok = validate_grant(grant); !ok) return ok;
   }
+  // Canonicalised first, then checked by what each path is (policy/grants.h).
+  if (auto resolved = resolve_grants(*this); !resolved) return std::move(resolved).error();
   for (int fd : fds) {
     if (fd < 3) {
       return Error("--fd " + std::to_string(fd) + ": standard input, output and error are always passed");
@@ -88,6 +75,10 @@ Result<void> Policy::validate() const {
   // Scratch (DESIGN §9); the directories themselves are checked at launch.
   if (homedir.find('\0') != std::string::npos || tmpdir.find('\0') != std::string::npos) {
     return Error("-H, -T: path contains NUL");
+  }
+  if (scratch_exec && !private_scratch && homedir.empty() && tmpdir.empty()) {
+    return Error("--scratch-exec: there is no scratch $HOME or /tmp to make executable")
+        .with_hint("add -M, -H DIR or -T DIR");
   }
   if (shred && homedir.empty() && tmpdir.empty()) {
     return Error("-s: nothing to shred: only -H and -T directories outlive the sandbox")

@@ -76,6 +76,7 @@ Child::~Child() {
 pid_t Child::pid() const { return state_->pid; }
 const std::string& Child::label() const { return state_->label; }
 const std::vector<std::string>& Child::skipped() const { return state_->skipped; }
+const std::vector<std::string>& Child::notices() const { return state_->notices; }
 const std::vector<LimitEnforcement>& Child::limits() const { return state_->resources.enforcement; }
 
 Result<void> Child::kill() {

@@ -2,6 +2,8 @@
 #include <signal.h>
 #include <string.h>
 
+#include <cerrno>
+
 #include "launch/plan.h"
 #include "sandbox/error.h"
 #include "supervisor/child_state.h"
@@ -48,7 +50,12 @@ Outcome setup_failure(const Child::State& state, const Report& report) {
       report.index < state.mount_descriptions.size()) {
     what = "cannot " + state.mount_descriptions[report.index];
   }
-  out.message = Error(what, report.errno_value).message();
+  Error error(what, report.errno_value);
+  if (report.step == Step::clone_sources && (report.errno_value == ESTALE || report.errno_value == ELOOP)) {
+    error.with_hint("the granted path changed since it was checked: a symlink or another file was "
+                    "swapped in; nothing was bound");
+  }
+  out.message = error.message();
   return out;
 }
 

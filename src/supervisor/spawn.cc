@@ -122,6 +122,7 @@ Result<Child> spawn(const Policy& policy, const std::vector<std::string>& argv) 
   state->command = argv.front();
   state->exec_candidates = plan->exec_candidates;
   state->skipped = plan->skipped;
+  state->notices = plan->notices;
   state->shredders = std::move(*shredders);
   state->timing = std::move(timing);
   state->resources = std::move(*resources);
@@ -138,7 +139,7 @@ Result<Child> spawn(const Policy& policy, const std::vector<std::string>& argv) 
   if (running.timing) running.timing->mark("stale cgroup leaves swept");
   if (plan->network.filtered) {
     plan->network.channel.reset();
-    auto slirp = net::attach(plan->network.slirp, network_channel.get(), pid, running.pidfd.get());
+    auto slirp = net::attach(plan->network.slirp, network_channel.get(), running.pidfd.get());
     if (!slirp) return std::move(slirp).error();                  // ~Child kills and reaps init
     running.slirp = std::move(*slirp);
     if (running.timing) running.timing->mark("slirp4netns ready");

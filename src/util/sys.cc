@@ -1,5 +1,7 @@
 #include "util/sys.h"
 
+#include <linux/openat2.h>
+
 namespace sandbox::sys {
 
 pid_t clone3(CloneArgs& args) {
@@ -16,6 +18,13 @@ int waitid(idtype_t type, id_t id, siginfo_t* info, int options, struct rusage* 
 }
 int close_range(unsigned first, unsigned last, unsigned flags) {
   return static_cast<int>(::syscall(SYS_close_range, first, last, flags));
+}
+int openat2(int dirfd, const char* path, int flags, unsigned mode, std::uint64_t resolve) {
+  open_how how{};
+  how.flags = static_cast<std::uint64_t>(static_cast<unsigned>(flags));
+  how.mode = mode;
+  how.resolve = resolve;
+  return static_cast<int>(::syscall(SYS_openat2, dirfd, path, &how, sizeof(how)));
 }
 int open_tree(int dirfd, const char* path, unsigned flags) {
   return static_cast<int>(::syscall(SYS_open_tree, dirfd, path, flags));

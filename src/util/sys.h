@@ -44,6 +44,10 @@ int close_range(unsigned first, unsigned last, unsigned flags = 0);
 int waitid(idtype_t type, id_t id, siginfo_t* info, int options, struct rusage* usage);
 inline constexpr idtype_t kPidfd = static_cast<idtype_t>(3);  // P_PIDFD (glibc 2.36 lacks it)
 
+// ---- openat2 (path resolution confined beneath a directory) -------------
+// RESOLVE_* flags as <linux/openat2.h>; returns an fd or -1 and errno.
+int openat2(int dirfd, const char* path, int flags, unsigned mode, std::uint64_t resolve);
+
 // ---- new mount API --------------------------------------------------------
 struct MountAttr {
   std::uint64_t attr_set = 0;

@@ -7,6 +7,10 @@
 //   net_probe serve ADDR TCPPORTS UDPPORT LOG   (test hosts, outside the sandbox)
 //        listens on every TCP port (comma list), greets and closes each
 //        connection; appends each UDP datagram to LOG; prints "ready" when bound.
+//   net_probe dns ADDR ANSWER LOG   (the test host's name server, outside the sandbox)
+//        answers every A query on ADDR port 53 with ANSWER (an IPv4 address),
+//        every other query with no record; appends each name asked to LOG;
+//        prints "ready" when bound.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <linux/if_ether.h>
@@ -178,6 +182,62 @@ int serve(const char* address, const char* tcp_ports, int udp_port, const char* 
   }
 }
 
+// The question's name in dotted form, and where the question ends (0: malformed).
+size_t question_name(const unsigned char* msg, size_t size, std::string* name) {
+  size_t at = 12;
+  while (at < size && msg[at] != 0) {
+    const size_t len = msg[at];
+    if (len > 63 || at + 1 + len >= size) return 0;
+    if (!name->empty()) name->push_back('.');
+    name->append(reinterpret_cast<const char*>(msg + at + 1), len);
+    at += 1 + len;
+  }
+  return at + 5 <= size ? at + 5 : 0;  // the root label, QTYPE, QCLASS
+}
+
+int dns(const char* address, const char* answer, const char* log) {
+  in_addr answer_addr{};
+  if (inet_pton(AF_INET, answer, &answer_addr) != 1) return 254;
+  const int fd = listen_on(address, 53, SOCK_DGRAM);
+  if (fd < 0) {
+    std::printf("bind udp %s 53: %s\n", address, strerrorname_np(errno));
+    return 1;
+  }
+  const int log_fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (log_fd < 0) return 1;
+  std::printf("ready\n");
+  std::fflush(stdout);
+  for (;;) {
+    unsigned char msg[512];
+    sockaddr_storage peer{};
+    socklen_t peer_size = sizeof(peer);
+    const ssize_t n = recvfrom(fd, msg, sizeof(msg), 0, reinterpret_cast<sockaddr*>(&peer), &peer_size);
+    if (n < 12) continue;
+    std::string name;
+    const size_t end = question_name(msg, static_cast<size_t>(n), &name);
+    if (end == 0) continue;
+    const int qtype = msg[end - 4] << 8 | msg[end - 3];
+    name.push_back('\n');
+    [[maybe_unused]] ssize_t w = write(log_fd, name.data(), name.size());
+    unsigned char reply[600];
+    memcpy(reply, msg, end);            // header and question
+    reply[2] = 0x81;                    // a response, recursion desired
+    reply[3] = 0x80;                    // recursion available, NOERROR
+    reply[6] = 0;                       // answers
+    reply[7] = static_cast<unsigned char>(qtype == 1 ? 1 : 0);
+    reply[8] = reply[9] = reply[10] = reply[11] = 0;  // no authority, no additional
+    size_t size = end;
+    if (qtype == 1) {
+      const unsigned char record[] = {0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4};  // name, A, IN, TTL 60
+      memcpy(reply + size, record, sizeof(record));
+      size += sizeof(record);
+      memcpy(reply + size, &answer_addr, 4);
+      size += 4;
+    }
+    sendto(fd, reply, size, 0, reinterpret_cast<sockaddr*>(&peer), peer_size);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -186,7 +246,8 @@ int main(int argc, char** argv) {
   if (mode == "udp" && argc == 5) return udp(argv[2], atoi(argv[3]), argv[4]);
   if (mode == "socket" && argc == 3) return open_socket(argv[2]);
   if (mode == "serve" && argc == 6) return serve(argv[2], argv[3], atoi(argv[4]), argv[5]);
+  if (mode == "dns" && argc == 5) return dns(argv[2], argv[3], argv[4]);
   std::fprintf(stderr, "usage: net_probe tcp ADDR PORT | udp ADDR PORT TEXT | socket KIND | "
-                       "serve ADDR TCPPORTS UDPPORT LOG\n");
+                       "serve ADDR TCPPORTS UDPPORT LOG | dns ADDR ANSWER LOG\n");
   return 254;
 }

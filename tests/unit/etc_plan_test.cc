@@ -42,7 +42,7 @@ TEST(EtcPlan, NoEtcWithoutTheSwitch) {
 }
 
 TEST(EtcPlan, CoversFollowTheEtcBindAndTheTreeIsAttached) {
-  auto view = plan_view(Policy::default_profile(), Identity{"/home/alice"}, {});
+  auto view = plan_view(Policy::default_profile(), Identity{"/home/alice"}, std::vector<Bind>{});
   ASSERT_TRUE(view) << view.error().message();
   EtcPlan etc;
   etc.present = true;
@@ -68,7 +68,7 @@ TEST(EtcPlan, CoversFollowTheEtcBindAndTheTreeIsAttached) {
 }
 
 TEST(EtcPlan, WithoutAPreparedTreeEtcIsAnOrdinaryBind) {
-  auto view = plan_view(Policy::default_profile(), Identity{"/home/alice"}, {});
+  auto view = plan_view(Policy::default_profile(), Identity{"/home/alice"}, std::vector<Bind>{});
   ASSERT_TRUE(view) << view.error().message();
   EtcPlan etc;
   etc.present = true;

@@ -27,8 +27,10 @@ const std::map<std::string, Sample>& samples() {
       {"ro", {"/tmp", ""}},
       {"rw", {"/tmp", ""}},
       {"exec", {"/usr/bin", ""}},
+      {"refuse-symlinks", {}},
       {"fd", {"@fd", "x"}},  // @fd: an open descriptor of the test
       {"mount", {}},
+      {"scratch-exec", {"", "", {"mount"}}},
       {"homedir", {"/tmp", ""}},
       {"tmpdir", {"/tmp", ""}},
       {"include", {"/tmp/x", "", {"mount"}}},

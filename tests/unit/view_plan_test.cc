@@ -205,6 +205,35 @@ TEST(ViewPlan, DescribeNamesEachOperation) {
   op.kind = OpKind::symlink;
   op.link = "usr/bin";
   EXPECT_EQ(describe(op), "create the symlink /srv/data -> usr/bin");
+  op.kind = OpKind::bind_rw_exec;
+  op.target = "/home/alice/data";
+  EXPECT_EQ(describe(op), "bind /srv/data read-write, executable at /home/alice/data");
+}
+
+TEST(ViewPlan, BindsCarryTheirRightsAndIdentity) {
+  Bind both;
+  both.source = "/srv/proj";
+  both.target = "/srv/proj";
+  both.write = true;
+  both.execute = true;
+  both.dev = 7;
+  both.ino = 42;
+  Bind alias = both;
+  alias.target = "/home/alice/proj";  // typed through a symlink
+  alias.write = false;
+  auto view = plan_view(Policy::default_profile(), Identity{"/home/alice"}, std::vector<Bind>{alias, both});
+  ASSERT_TRUE(view) << view.error().message();
+  const auto at_source = ops_on(*view, "/srv/proj");
+  ASSERT_EQ(at_source.size(), 1U);
+  EXPECT_EQ(at_source[0].kind, OpKind::bind_rw_exec);
+  EXPECT_EQ(at_source[0].source_dev, 7U);
+  EXPECT_EQ(at_source[0].source_ino, 42U);
+  const auto at_alias = ops_on(*view, "/home/alice/proj");
+  ASSERT_EQ(at_alias.size(), 1U);
+  EXPECT_EQ(at_alias[0].kind, OpKind::bind_exec);
+  EXPECT_EQ(at_alias[0].source, "/srv/proj");
+  // Parents first: the alias (deeper) after the home tmpfs it lands in.
+  EXPECT_LT(index_of(*view, OpKind::tmpfs, "/home/alice"), index_of(*view, OpKind::bind_exec, "/home/alice/proj"));
 }
 
 }  // namespace

@@ -6,8 +6,10 @@ set -euo pipefail
 BUILD_PACKAGES=(build-essential cmake pkg-config libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
                 libseccomp-dev libnftables-dev libgtest-dev googletest
                 slirp4netns)
-# nodejs, git, python3-venv, bash: the everyday programs that read /etc (tests/integration/etc_test.cc).
 TEST_PACKAGES=(util-linux python3 python3-jsonschema iproute2 nftables slirp4netns procps clang keyutils
+               # the mail-filter chain example (README; mail_chain_test): real Debian filters
+               spamassassin ripmime clamav file poppler-utils hostname
+               # the everyday programs that read /etc (tests/integration/etc_test.cc)
                nodejs git python3-venv bash)
 # -X at run time (--x11), and the X tools its tests use, Xvfb standing in for the desktop.
 X11_PACKAGES=(xserver-xephyr xauth matchbox-window-manager)
@@ -29,4 +31,19 @@ SUDO=""
 echo "setup: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
+# clamav pulls in clamav-freshclam, whose postinst would fetch signatures
+# from the Internet (freshclam) and start a daemon: the tests make their own
+# tiny database and nothing may be downloaded. "manual" updates, and while
+# installing, a policy-rc.d that lets no service start (unless the machine
+# has its own).
+echo "clamav-freshclam clamav-freshclam/autoupdate_freshclam select manual" | $SUDO debconf-set-selections
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null && $SUDO chmod 755 "$policy"
+  trap '$SUDO rm -f "$policy"' EXIT
+fi
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# ... nor at the next boot.
+if dpkg-query -W clamav-freshclam >/dev/null 2>&1 && command -v deb-systemd-helper >/dev/null; then
+  $SUDO deb-systemd-helper disable clamav-freshclam.service >/dev/null 2>&1 || true
+fi

@@ -31,6 +31,10 @@ acceptance="$root/../shared/acceptance/seed-transcript.sh"
 if [ -x "$acceptance" ] || [ -f "$acceptance" ]; then
   suite "seed transcript acceptance" env SANDBOX="$stage/sandbox" bash "$acceptance"
 fi
+# Every example command of README.md, run as written (tests/readme/run-examples.py
+# documents the convention; the examples assume the reader's own privileges, root here).
+suite "README examples run as written" \
+  env SANDBOX="$stage/sandbox" EXAMPLES="$stage" python3 tests/readme/run-examples.py
 # The man page is generated from the option table (sandbox --man): the
 # committed one must be the same text.
 suite "docs/sandbox.1 matches the option table" \

@@ -55,6 +55,8 @@ struct Policy {
   std::string type = "sandbox_t";
   // A label chosen with -l ("s0:cA,cB"); empty: allocate a free one.
   std::string label;
+  // The host name inside (its own uts namespace): --hostname NAME.
+  std::string hostname = "sandbox";
 
   // The view (DESIGN §2.1) and its Landlock grants (§2.2).
   // System trees bound read-only and granted read + execute.
@@ -142,6 +144,9 @@ struct Policy {
   // Diagnostics: --timing writes the microseconds of each launch step to
   // stderr when the sandbox ends (launch/timing.h).
   bool timing = false;
+  // -q: keep sandbox's own informational lines (limits, --best-effort
+  // skips, notices) off stderr; errors still print.
+  bool quiet = false;
 
   // The built-in default profile (DESIGN §5).
   static Policy default_profile();

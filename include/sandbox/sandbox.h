@@ -34,8 +34,11 @@ class Child {
   const std::string& label() const;
   // Layers skipped under --best-effort, one description each.
   const std::vector<std::string>& skipped() const;
-  // How the policy was applied where the caller should know (a grant that
-  // follows a symlink, W^X lifted), one line each.
+  // What the caller should know, one line each: how the policy was applied
+  // (a grant that follows a symlink, W^X lifted) and what the user cannot
+  // see (the working directory not inside, a missing #! interpreter, a
+  // command name that finds another file inside than outside). The CLI
+  // prints them as "sandbox: LINE" unless -q.
   const std::vector<std::string>& notices() const;
   // Each resource limit and the mechanism enforcing it (DESIGN §8).
   const std::vector<LimitEnforcement>& limits() const;

@@ -5,10 +5,10 @@
 #include <cstdio>
 #include <iostream>
 
+#include "cli/informational.h"
 #include "cli/manage.h"
 #include "cli/parse.h"
 #include "cli/x11_run.h"
-#include "limits/resources.h"
 #include "report/report.h"
 #include "sandbox/sandbox.h"
 
@@ -64,13 +64,7 @@ int main(int argc, char** argv) {
   if (!child) return failed(child.error());
   record.label = child->label();
   record.enforcement = child->limits();
-  if (const auto limits = sandbox::limits::describe(child->limits()); !limits.empty()) {
-    std::cerr << "sandbox: limits: " << limits << '\n';
-  }
-  for (const auto& notice : child->notices()) std::cerr << "sandbox: " << notice << '\n';
-  for (const auto& skipped : child->skipped()) {
-    std::cerr << "sandbox: --best-effort: running without " << skipped << '\n';
-  }
+  if (!policy.quiet) sandbox::cli::print_informational(*child);  // -q: errors only
   const sandbox::Outcome outcome = child->wait();
   if (!outcome.message.empty()) std::cerr << "sandbox: " << outcome.message << '\n';
   record.outcome = outcome;

@@ -39,9 +39,12 @@ exist only in profiles:)";
 
 constexpr const char* kProfileFiles =
     R"(-t NAME looks for NAME.toml, first match wins, in $XDG_CONFIG_HOME/sandbox/profiles
-(default ~/.config/sandbox/profiles), /etc/sandbox/profiles, the profiles directory next to the
-sandbox binary, and ${prefix}/share/sandbox/profiles, where min, default, web, net and x are
-installed. -t FILE (a path with a '/' or ending in .toml) reads that file.)";
+(default ~/.config/sandbox/profiles), /etc/sandbox/profiles, and BINDIR/../share/sandbox/profiles
+relative to the sandbox binary, where min, default, web, net and x are installed (so a relocated
+install finds them too). -t FILE (a path with a '/' or ending in .toml) reads that file. A profile
+without include-profiles extends default; include-profiles = [] starts from nothing. Shell
+completion: sandbox --completion bash|zsh, installed in share/bash-completion/completions and
+share/zsh/vendor-completions.)";
 
 }  // namespace
 

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <map>
 
+#include "cli/completion.h"
 #include "cli/man.h"
 #include "policy/options.h"
 #include "policy/profile.h"
@@ -62,6 +63,10 @@ Result<Invocation> parse(int argc, char** argv) {
       ->type_name("NAME|FILE")
       ->group("Profiles");
   app.add_flag("--man", man, "Print the man page (roff) and exit.")->group("");  // hidden
+  std::string completion;
+  app.add_option("--completion", completion,
+                 "Print the shell completion script for SHELL (bash or zsh) and exit.")
+      ->type_name("SHELL");
 
   std::map<std::string_view, std::vector<std::string>> values;
   std::map<std::string_view, bool> flags;
@@ -109,6 +114,13 @@ Result<Invocation> parse(int argc, char** argv) {
   if (man) {
     inv.action = Invocation::Action::help;
     inv.help_text = render_man(app);
+    return inv;
+  }
+  if (!completion.empty()) {
+    auto script = render_completion(app, completion);
+    if (!script) return std::move(script).error();
+    inv.action = Invocation::Action::help;
+    inv.help_text = std::move(*script);
     return inv;
   }
   if (!print_profile.empty() && !type.empty()) {

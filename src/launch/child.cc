@@ -74,7 +74,9 @@ int write_id_maps(const LaunchPlan& plan) {
   return write_file("/proc/self/gid_map", plan.gid_map);
 }
 
-int set_hostname() { return ::sethostname("sandbox", 7) == 0 ? 0 : errno; }
+int set_hostname(const LaunchPlan& plan) {
+  return ::sethostname(plan.hostname.data(), plan.hostname.size()) == 0 ? 0 : errno;
+}
 
 int make_mounts_private() {
   return ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0 ? 0 : errno;
@@ -214,7 +216,7 @@ void run_init(const LaunchPlan& plan, int report_fd) noexcept {
     r.check(Step::network_join, net::join_namespace(plan.network_namespace.get()));  // slirp4netns joins the one we are in
     r.check(Step::network_request, net::request_network(plan.network.channel.get()));  // after the maps: it joins our userns
   }
-  r.check(Step::hostname, set_hostname());
+  r.check(Step::hostname, set_hostname(plan));
   r.check(Step::mount_propagation, make_mounts_private());        // nothing we mount reaches the host
   r.check(Step::clone_sources, fs::clone_sources(plan.view, plan.source_fds.data(), &op),
           static_cast<std::uint32_t>(op));                        // before the staging mount hides any source

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "launch/environment.h"
+#include "launch/notices.h"
 #include "launch/static_only.h"
 #include "policy/grants.h"
 #include "scratch/scratch.h"
@@ -57,17 +58,6 @@ Caller identify_caller() {
   // A trailing slash would name the same directory twice in the view.
   while (c.home.size() > 1 && c.home.back() == '/') c.home.pop_back();
   return c;
-}
-
-bool covered_by(const std::string& path, const std::string& dir) {
-  return path == dir ||
-         (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/');
-}
-
-// Under a system tree: bound from the host at the same path, read-only.
-bool under_system_tree(const Policy& policy, const std::string& path) {
-  return std::any_of(policy.system_trees.begin(), policy.system_trees.end(),
-                     [&](const std::string& tree) { return covered_by(path, tree); });
 }
 
 // A command given as a path is granted read + execute on that one file:
@@ -199,6 +189,17 @@ Result<void> add_landlock_rules(landlock::Ruleset& ruleset, const Policy& policy
 
 }  // namespace
 
+bool covered_by(const std::string& path, const std::string& dir) {
+  return path == dir ||
+         (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/');
+}
+
+// Under a system tree: bound from the host at the same path, read-only.
+bool under_system_tree(const Policy& policy, const std::string& path) {
+  return std::any_of(policy.system_trees.begin(), policy.system_trees.end(),
+                     [&](const std::string& tree) { return covered_by(path, tree); });
+}
+
 std::string find_on_host(const std::string& command) {
   const char* path = std::getenv("PATH");
   std::stringstream dirs(path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin");
@@ -227,6 +228,7 @@ Result<LaunchPlan> make_plan(const Policy& requested, const std::vector<std::str
   plan.gid_map = std::to_string(caller.gid) + " " + std::to_string(caller.gid) + " 1\n";
   plan.cwd = current_directory();
   plan.home = caller.home;
+  plan.hostname = policy.hostname;
 
   // Granted paths (policy/grants.h): canonicalised, checked by what they
   // are, merged; a path through a symlink is bound at both paths.
@@ -299,6 +301,12 @@ Result<LaunchPlan> make_plan(const Policy& requested, const std::vector<std::str
   plan.etc = std::move(*etc);
   fs::add_etc_to_view(plan.view, plan.etc);
   mark("plan: /etc");
+  if (!without_namespaces) {  // without a view the host's tree is what the program sees
+    Notices notices = plan_notices({policy, argv, plan.cwd, plan.home, lookup(plan.env, "PATH"),
+                                    plan.exec_candidates, binds, plan.view});
+    plan.notices.insert(plan.notices.end(), notices.lines.begin(), notices.lines.end());
+    plan.missing_interpreter = std::move(notices.missing_interpreter);
+  }
   auto pty = init::plan_pty(policy.pty);                  // decided here: it adds to the view
   if (!pty) return std::move(pty).error();
   plan.pty = std::move(*pty);

@@ -41,6 +41,7 @@ struct LaunchPlan {
   std::vector<char*> env_ptrs;
   std::string cwd;
   std::string home;
+  std::string hostname = "sandbox";  // --hostname
   // Descriptors beyond 0..2 that the command keeps (sorted).
   std::vector<int> keep_fds;
   // Layers; absent only under --best-effort when the kernel lacks them.
@@ -73,9 +74,12 @@ struct LaunchPlan {
   std::vector<scratch::Include> includes;
   // What --best-effort skipped, for one line on stderr each.
   std::vector<std::string> skipped;
-  // What the caller should know about how the policy was applied (a grant
-  // through a symlink, W^X lifted), one line on stderr each.
+  // What the caller should know, one line each: how the policy was applied
+  // (a grant through a symlink, W^X lifted) and what the user cannot see
+  // from outside (launch/notices.h).
   std::vector<std::string> notices;
+  // The command's #! interpreter that is not inside, for the exec error.
+  std::string missing_interpreter;
   // --timing: the page the child stamps each step into; null otherwise.
   StepClock* step_clock = nullptr;
 };
@@ -88,6 +92,11 @@ struct LaunchPlan {
 Result<LaunchPlan> make_plan(const Policy& policy, const std::vector<std::string>& argv,
                              const std::string& label, Timing* timing = nullptr,
                              bool without_namespaces = false);
+
+// Whether path is dir or beneath it.
+bool covered_by(const std::string& path, const std::string& dir);
+// Under a system tree: bound from the host at the same path, read-only.
+bool under_system_tree(const Policy& policy, const std::string& path);
 
 // The caller's PATH search on the host, for hints: "" when not found.
 std::string find_on_host(const std::string& command);

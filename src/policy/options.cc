@@ -27,6 +27,19 @@ Result<void> parse_fd(Policy& p, const std::string& value) {
   return success();
 }
 
+// A host name as sethostname(2) and resolvers take it: 1-64 of letters,
+// digits, '-' and '.'.
+Result<void> parse_hostname(Policy& p, const std::string& value) {
+  const bool ok = !value.empty() && value.size() <= 64 &&
+                  std::all_of(value.begin(), value.end(), [](char ch) {
+                    return ch == '-' || ch == '.' || (ch >= 'a' && ch <= 'z') ||
+                           (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+                  });
+  if (!ok) return Error("--hostname " + value + ": expected 1-64 letters, digits, '-' or '.'");
+  p.hostname = value;
+  return success();
+}
+
 Result<void> parse_seccomp(Policy& p, const std::string& value) {
   if (value == "enforce") {
     p.seccomp = SeccompMode::enforce;
@@ -167,6 +180,9 @@ constexpr Option kOptions[] = {
        p.label = v;
        return success();
      }},
+    {"hostname", "", "NAME", "Identity",
+     "The host name inside the sandbox (default sandbox), e.g. for filters that stamp it.",
+     Kind::value, parse_hostname},
     {"net", "", "MODE", "Network",
      "none (default): loopback only; host: the caller's network; filtered: through "
      "slirp4netns, screened by --allow-net/--deny-net.",
@@ -212,6 +228,14 @@ constexpr Option kOptions[] = {
      "Print the microseconds of each launch step on stderr when the sandbox ends.", Kind::flag,
      [](Policy& p, const std::string&) {
        p.timing = true;
+       return success();
+     }},
+    {"quiet", "q", "", "Diagnostics",
+     "Keep sandbox's own informational lines (limits, notices, --best-effort skips) off stderr; "
+     "errors still print.",
+     Kind::flag,
+     [](Policy& p, const std::string&) {
+       p.quiet = true;
        return success();
      }},
     {"timeout", "", "SECONDS", "Lifecycle",

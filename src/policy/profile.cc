@@ -2,6 +2,7 @@
 #include "policy/profile.h"
 
 #include <algorithm>
+#include <cerrno>
 // toml++'s debug assertions off in every build, as in release builds: its
 // parser asserts on some bad keys that it then reports as errors anyway.
 #define TOML_ASSERT(expr) static_assert(true)
@@ -13,11 +14,14 @@ namespace sandbox::profile {
 namespace {
 
 constexpr int kMaxIncludeDepth = 8;
+// What a profile that names no base extends (DESIGN §5).
+constexpr const char* kBaseProfile = "default";
 
 constexpr Key kProfileKeys[] = {
     {"type", "TYPE", "The label type of sandboxes run with this profile (default sandbox_t)."},
     {"include-profiles", "[NAME|FILE...]",
-     "Profiles applied first, in order; this profile's own keys apply on top."},
+     "Profiles applied first, in order; this profile's own keys apply on top. Without this key a "
+     "profile extends default; include-profiles = [] starts from nothing."},
     {"system-trees", "[PATH...]",
      "Host trees bound read-only and granted read and execute (libraries, executables)."},
     {"etc-readable", "true",
@@ -148,27 +152,49 @@ Result<toml::table> parse(const Source& source) {
   }
 }
 
+Result<void> apply_include(Policy& policy, const std::string& name, const toml::node* node,
+                           const Context& c, const Finder& find) {
+  const auto at = [&](const std::string& what) {
+    return node != nullptr ? c.at(*node, "include-profiles", what)
+                           : Error(c.source().file + ": extending " + name + ": " + what);
+  };
+  if (c.depth() >= kMaxIncludeDepth) {
+    return at("profiles included more than " + std::to_string(kMaxIncludeDepth) +
+              " deep (a cycle?) at '" + name + "'");
+  }
+  auto included = find(name);
+  if (!included && node == nullptr && included.error().errno_value() == ENOENT) {
+    // No default.toml anywhere: the compiled-in default, which equals it
+    // (unit-tested), so a library without its data files still extends it.
+    const Policy base = Policy::default_profile();
+    policy.type = base.type;
+    policy.system_trees.insert(policy.system_trees.end(), base.system_trees.begin(),
+                               base.system_trees.end());
+    policy.etc_hidden.insert(policy.etc_hidden.end(), base.etc_hidden.begin(), base.etc_hidden.end());
+    policy.bind_etc = policy.bind_etc || base.bind_etc;
+    return success();
+  }
+  if (!included) return at("cannot include '" + name + "': " + included.error().message());
+  auto parsed = parse(*included);
+  if (!parsed) return std::move(parsed).error();
+  const Context inner(*included, c.depth() + 1);
+  return apply_table(policy, *parsed, inner, find);
+}
+
+// include-profiles first; a profile without the key extends default (the
+// default profile itself excepted), and include-profiles = [] starts from
+// nothing.
 Result<void> apply_includes(Policy& policy, const toml::table& table, const Context& c,
                             const Finder& find) {
   const toml::node* node = table.get("include-profiles");
-  if (node == nullptr) return success();
+  if (node == nullptr) {
+    if (c.source().name == kBaseProfile) return success();
+    return apply_include(policy, kBaseProfile, nullptr, c, find);
+  }
   auto names = string_list(c, *node, "include-profiles");
   if (!names) return std::move(names).error();
   for (const auto& name : *names) {
-    if (c.depth() >= kMaxIncludeDepth) {
-      return c.at(*node, "include-profiles",
-                  "profiles included more than " + std::to_string(kMaxIncludeDepth) +
-                      " deep (a cycle?) at '" + name + "'");
-    }
-    auto included = find(name);
-    if (!included) {
-      return c.at(*node, "include-profiles", "cannot include '" + name + "': " +
-                                                 included.error().message());
-    }
-    auto parsed = parse(*included);
-    if (!parsed) return std::move(parsed).error();
-    const Context inner(*included, c.depth() + 1);
-    if (auto ok = apply_table(policy, *parsed, inner, find); !ok) return ok;
+    if (auto ok = apply_include(policy, name, node, c, find); !ok) return ok;
   }
   return success();
 }

@@ -4,8 +4,10 @@
 // `--ro /x` is `ro = ["/x"]`, `--net=filtered` is `net = "filtered"` and
 // `--mount` is `mount = true`. A few keys exist only in profiles (the label
 // type, the system trees, the readable /etc entries, included profiles):
-// see profile_keys(). `include-profiles = ["default"]` applies other profiles
-// first, in order; the file's own keys apply on top; lists append.
+// see profile_keys(). `include-profiles = ["web"]` applies other profiles
+// first, in order; the file's own keys apply on top; lists append. A profile
+// without include-profiles extends `default`; `include-profiles = []`
+// starts from nothing.
 #pragma once
 
 #include <functional>
@@ -49,7 +51,8 @@ Policy empty_policy();
 
 // Where profile NAMEs are looked up, first match wins: the user's
 // ($XDG_CONFIG_HOME/sandbox/profiles), the system's (/etc/sandbox/profiles),
-// then the shipped ones (next to the binary, the source tree, the prefix).
+// then the shipped ones, relative to the binary (BINDIR/../share/sandbox/profiles
+// for an install, share/sandbox/profiles beside it in the build tree).
 std::vector<std::string> search_dirs();
 // NAME (letters, digits, '-', '_') is looked up; anything with a '/' or
 // ending in .toml is a file.

@@ -78,13 +78,14 @@ std::vector<std::string> search_dirs() {
     dirs.push_back(std::string(home) + "/.config/sandbox/profiles");
   }
   dirs.emplace_back("/etc/sandbox/profiles");
-  if (const std::string exe = executable_dir(); !exe.empty()) dirs.push_back(exe + "/profiles");
-#ifdef SANDBOX_DATA_PROFILES
-  dirs.emplace_back(SANDBOX_DATA_PROFILES);
-#endif
-#ifdef SANDBOX_SOURCE_PROFILES
-  dirs.emplace_back(SANDBOX_SOURCE_PROFILES);
-#endif
+  // The shipped profiles, relative to the binary, never a compiled-in path:
+  // an installed (or relocated) sandbox in PREFIX/bin finds
+  // PREFIX/share/sandbox/profiles; the build tree and the test stage keep
+  // share/sandbox/profiles beside the binary.
+  if (const std::string exe = executable_dir(); !exe.empty()) {
+    dirs.push_back(exe + "/../share/sandbox/profiles");
+    dirs.push_back(exe + "/share/sandbox/profiles");
+  }
   return dirs;
 }
 

@@ -50,7 +50,9 @@ std::string to_toml(const Policy& policy) {
   const auto value = [&](std::string_view key, const std::string& v) {
     if (!v.empty()) put(key, toml::value<std::string>(v));
   };
-  // Profile-only keys.
+  // Profile-only keys. Every key is spelled out, so it starts from nothing
+  // rather than extending default.
+  put("include-profiles", toml::array{});
   value("type", policy.type);
   list("system-trees", policy.system_trees);
   flag("etc-readable", policy.bind_etc);
@@ -76,6 +78,7 @@ std::string to_toml(const Policy& policy) {
   list("setenv", policy.setenv);
   list("keep-env", policy.keep_env);
   value("level", policy.label);
+  if (policy.hostname != "sandbox") value("hostname", policy.hostname);
   value("net", net_mode_name(policy.net));
   list("allow-tcp", policy.allow_tcp);
   flag("allow-udp", policy.allow_udp);
@@ -123,6 +126,7 @@ std::string to_toml(const Policy& policy) {
   list("rlimit", rlimits);
   value("report", policy.report_path);
   flag("timing", policy.timing);
+  flag("quiet", policy.quiet);
   value("seccomp", policy.seccomp == SeccompMode::log ? "log" : "enforce");
   flag("allow-ptrace", policy.allow_ptrace);
   flag("best-effort", policy.best_effort);

@@ -34,6 +34,7 @@ struct Child::State {
   std::vector<std::string> mount_descriptions;  // describe(op) per view op
   std::vector<std::string> skipped;
   std::vector<std::string> notices;
+  std::string missing_interpreter;  // names the interpreter in the exec error
   std::optional<launch::Timing> timing;  // --timing
   // Its cgroups (removed with the state) and how each limit is enforced.
   limits::Resources resources;

@@ -21,6 +21,10 @@ Outcome exec_failure(const Child::State& state, const Report& report) {
   const std::string& command = state.command;
   if (report.errno_value == ENOENT) {
     out.kind = Outcome::Kind::not_found;
+    if (!state.missing_interpreter.empty()) {  // the script is there; its interpreter is not
+      out.message = Error(command + ": " + state.missing_interpreter).message();
+      return out;
+    }
     Error error(command + ": not found inside the sandbox");
     if (command.find('/') == std::string::npos) {
       const std::string host = launch::find_on_host(command);

@@ -123,6 +123,7 @@ Result<Child> spawn(const Policy& policy, const std::vector<std::string>& argv) 
   state->exec_candidates = plan->exec_candidates;
   state->skipped = plan->skipped;
   state->notices = plan->notices;
+  state->missing_interpreter = plan->missing_interpreter;
   state->shredders = std::move(*shredders);
   state->timing = std::move(timing);
   state->resources = std::move(*resources);

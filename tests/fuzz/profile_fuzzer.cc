@@ -2,6 +2,7 @@
 // Any profile text must give a policy or an error naming file and line,
 // never a crash, a hang or a leak; a parsed policy must print as a profile
 // that parses back to the same text.
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -17,7 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const profile::Finder find = [&](const std::string& name) -> Result<profile::Source> {
     if (name == "self") return profile::Source{"self", "self.toml", text};
     if (name == "base") return profile::Source{"base", "base.toml", "system-trees = [\"/usr\"]\n"};
-    return Error("no profile named '" + name + "'");
+    return Error("no profile named '" + name + "'", ENOENT);  // default: the compiled-in one
   };
   Policy policy = profile::empty_policy();
   auto ok = profile::apply(policy, profile::Source{"fuzz", "fuzz.toml", text}, find);

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <sys/random.h>
 
+#include <sstream>
+
 #include <nlohmann/json.hpp>
 
 #include "attacks/support.h"
@@ -95,4 +97,32 @@ TEST(Management, OnlyTheOwnerOrRootMayKill) {
   EXPECT_EQ(run(sandbox({"--kill", level})).status, 0);  // the owner may
   EXPECT_TRUE(processes_with(token).empty());
   finish(supervisor);
+}
+
+// A multi-line sh -c command broke the table (raw newlines, arguments
+// unquoted): each argument is quoted as a shell would, control characters
+// escaped, one row per sandbox.
+TEST(Management, ListQuotesArgumentsAndPrintsNoControlCharacters) {
+  const std::string level = random_level();
+  const std::string token = unique_sleep_argument();
+  const pid_t supervisor = start(sandbox(
+      {"-l", level, "sh", "-c", "sleep " + token + "\necho \"a b\"", "it's", "\x1b[31mred"}));
+  EXPECT_TRUE(wait_for([&] { return listed(level); }, 2.0)) << "not listed";
+  const auto r = run(sandbox({"--list"}));
+  ::kill(supervisor, SIGTERM);
+  finish(supervisor);
+  kill_all_with(token);
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::string row;
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find(level) != std::string::npos) row = line;
+  }
+  ASSERT_FALSE(row.empty()) << r.out;
+  const std::string command = "sh -c $'sleep " + token + "\\necho \"a b\"' 'it'\\''s' $'\\x1b[31mred'";
+  EXPECT_EQ(row.substr(row.size() - command.size()), command) << row;
+  for (const char ch : r.out) {
+    EXPECT_TRUE(ch == '\n' || (static_cast<unsigned char>(ch) >= 0x20 && ch != 0x7f))
+        << "a raw control character " << static_cast<int>(ch) << " in:\n" << r.out;
+  }
 }

@@ -120,3 +120,51 @@ TEST(Profiles, ThePrintedProfileRunsAsAProfile) {
   const auto r = run(sandbox({"-t", prof, "sh", "-c", "cat /etc/passwd || echo $SANDBOX_LABEL"}));
   EXPECT_EQ(r.out.rfind("sandbox_min_t:", 0), 0U) << r.out << r.err;
 }
+
+namespace {
+
+std::string parent_dir(const std::string& path) { return path.substr(0, path.rfind('/')); }
+
+}  // namespace
+
+// A profile with only `ro = ["/data"]` started from nothing, so even cat
+// was "not found"; it extends default now (DESIGN §5).
+TEST(Profiles, AProfileWithOnlyAGrantExtendsDefault) {
+  TempDir dir;
+  dir.mkdir("sandbox");
+  dir.mkdir("sandbox/profiles");
+  const std::string data = dir.mkdir("data");
+  dir.write("data/f", "42\n");
+  dir.write("sandbox/profiles/data.toml", "ro = [\"" + data + "\"]\n");
+  const auto r = run({"env", "XDG_CONFIG_HOME=" + dir.path(), sandbox_bin(), "-t", "data", "sh", "-c",
+                      "cat " + data + "/f && grep -c ^root: /etc/passwd && echo $SANDBOX_LABEL"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("42\n1\nsandbox_t:", 0), 0U) << r.out;
+  // Starting from nothing is said explicitly.
+  dir.write("sandbox/profiles/bare.toml", "include-profiles = []\nro = [\"" + data + "\"]\n");
+  const auto bare = run({"env", "XDG_CONFIG_HOME=" + dir.path(), sandbox_bin(), "-t", "bare", "cat",
+                         data + "/f"});
+  EXPECT_EQ(bare.status, 127) << bare.err;
+  // min is such a profile: no /etc, still no default underneath.
+  const auto min = run(sandbox({"--print-profile", "min"}));
+  EXPECT_EQ(min.out.find("/etc"), std::string::npos) << min.out;
+}
+
+// A relocated install (cmake --install build --prefix P): P/bin/sandbox finds
+// P/share/sandbox/profiles, never a compiled-in source or configure-time path.
+TEST(Profiles, ARelocatedInstallFindsItsOwnProfiles) {
+  TempDir prefix;
+  prefix.mkdir("bin");
+  prefix.mkdir("share");
+  prefix.mkdir("share/sandbox");
+  const std::string profiles = prefix.mkdir("share/sandbox/profiles");
+  const std::string shipped = parent_dir(sandbox_bin()) + "/share/sandbox/profiles";
+  ASSERT_EQ(run({"sh", "-c", "cp \"$0\"/*.toml \"$1\"/", shipped, profiles}).status, 0)
+      << "no profiles beside " << sandbox_bin();
+  ASSERT_EQ(run({"cp", sandbox_bin(), prefix.path() + "/bin/sandbox"}).status, 0);
+  // This prefix's min, told apart from any other copy by one more variable.
+  ASSERT_EQ(run({"sh", "-c", "echo 'setenv = [\"WHERE=prefix\"]' >> \"$0\"/min.toml", profiles}).status, 0);
+  const auto r = run({prefix.path() + "/bin/sandbox", "-t", "min", "sh", "-c", "echo $WHERE"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "prefix\n") << r.err;
+}

@@ -3,6 +3,8 @@
 // A new option without a sample here fails OptionTable.EveryOptionHasSamples.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+
+#include <cerrno>
 #include <unistd.h>
 
 #include <map>
@@ -44,6 +46,7 @@ const std::map<std::string, Sample>& samples() {
       {"setenv", {"A=b", "noequals"}},
       {"keep-env", {"LANG", "1X"}},
       {"level", {"s0:c1,c2", "bogus"}},
+      {"hostname", {"mx.example.org", "two words"}},
       {"net", {"none", "wifi"}},
       {"allow-tcp", {"443", "x", {"net=host"}}},
       {"allow-udp", {"", "", {"net=host"}}},
@@ -54,6 +57,7 @@ const std::map<std::string, Sample>& samples() {
       {"seccomp", {"log", "off"}},
       {"allow-ptrace", {}},
       {"timing", {}},
+      {"quiet", {}},
       {"timeout", {"5", "soon"}},
       {"wait-all", {}},
       {"pty", {}},
@@ -109,7 +113,7 @@ class OptionTable : public ::testing::Test {
     }
     Policy policy = Policy::default_profile();
     auto ok = profile::apply(policy, {"t", "t.toml", text},
-                             [](const std::string&) -> Result<profile::Source> { return Error("none"); });
+                             [](const std::string&) -> Result<profile::Source> { return Error("none", ENOENT); });
     if (!ok) return ok;
     return policy.validate();
   }
@@ -167,7 +171,7 @@ TEST_F(OptionTable, ProfileErrorsNameFileLineAndKey) {
     const std::string text = "# comment\n" + std::string(o.name) + " = { nested = 1 }\n";
     Policy policy = profile::empty_policy();
     auto ok = profile::apply(policy, {"t", "t.toml", text},
-                             [](const std::string&) -> Result<profile::Source> { return Error("none"); });
+                             [](const std::string&) -> Result<profile::Source> { return Error("none", ENOENT); });
     ASSERT_FALSE(ok.ok()) << o.name;
     EXPECT_EQ(ok.error().message().rfind("t.toml:2: " + std::string(o.name) + ": ", 0), 0U)
         << ok.error().message();

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -86,7 +87,7 @@ TEST(Profile, EtcReadableIsASwitchAndEtcHiddenAdds) {
   ASSERT_TRUE(p.ok()) << p.error().message();
   EXPECT_TRUE(p->bind_etc);
   EXPECT_EQ(p->etc_hidden, (std::vector<std::string>{"/etc/mailname", "/etc/krb5.keytab"}));
-  auto none = parse("ro = [\"/srv\"]\n");
+  auto none = parse("include-profiles = []\nro = [\"/srv\"]\n");
   ASSERT_TRUE(none.ok()) << none.error().message();
   EXPECT_FALSE(none->bind_etc);
 }
@@ -120,6 +121,31 @@ TEST(Profile, KeysApplyInTheOrderWritten) {
   ASSERT_TRUE(p.ok()) << p.error().message();
   ASSERT_EQ(p->net_rules.size(), 2U);
   EXPECT_EQ(p->net_rules[0].verdict, NetVerdict::deny);  // first match wins: the deny stays first
+}
+
+TEST(Profile, WithoutIncludeProfilesAProfileExtendsDefault) {
+  auto p = parse("ro = [\"/data\"]\n");
+  ASSERT_TRUE(p.ok()) << p.error().message();
+  const Policy base = Policy::default_profile();
+  EXPECT_EQ(p->system_trees, base.system_trees);
+  EXPECT_EQ(p->etc_hidden, base.etc_hidden);
+  EXPECT_TRUE(p->bind_etc);
+  EXPECT_EQ(p->type, "sandbox_t");
+  ASSERT_EQ(p->grants.size(), 1U);
+  // Starting from nothing is said explicitly.
+  auto bare = parse("include-profiles = []\nro = [\"/data\"]\n");
+  ASSERT_TRUE(bare.ok()) << bare.error().message();
+  EXPECT_TRUE(bare->system_trees.empty());
+  EXPECT_FALSE(bare->bind_etc);
+  // Without a default.toml anywhere, the compiled-in default.
+  const profile::Finder none = [](const std::string& name) -> Result<profile::Source> {
+    return Error("no profile named '" + name + "'", ENOENT);
+  };
+  Policy policy = profile::empty_policy();
+  ASSERT_TRUE(profile::apply(policy, {"p", "p.toml", "ro = [\"/data\"]\n"}, none).ok());
+  EXPECT_EQ(policy.system_trees, base.system_trees);
+  EXPECT_EQ(policy.etc_hidden, base.etc_hidden);
+  EXPECT_EQ(policy.bind_etc, base.bind_etc);
 }
 
 TEST(Profile, IncludeCyclesEnd) {

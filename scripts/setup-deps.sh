@@ -8,7 +8,9 @@ BUILD_PACKAGES=(build-essential cmake pkg-config libcli11-dev libtomlplusplus-de
                 slirp4netns)
 TEST_PACKAGES=(util-linux python3 python3-jsonschema iproute2 nftables slirp4netns procps clang keyutils unzip
                # the mail-filter chain example (README; mail_chain_test): real Debian filters
-               spamassassin ripmime clamav file poppler-utils hostname)
+               spamassassin ripmime clamav file poppler-utils hostname
+               # the everyday programs that read /etc (tests/integration/etc_test.cc)
+               nodejs git python3-venv bash)
 # -X at run time (--x11), and the X tools its tests use, Xvfb standing in for the desktop.
 X11_PACKAGES=(xserver-xephyr xauth matchbox-window-manager)
 X11_TEST_PACKAGES=(xvfb x11-apps x11-utils xdotool imagemagick)

@@ -62,9 +62,11 @@ struct Policy {
   // The view (DESIGN §2.1) and its Landlock grants (§2.2).
   // System trees bound read-only and granted read + execute.
   std::vector<std::string> system_trees;
-  // Whether /etc is in the view at all, and which entries of it are readable.
+  // Whether /etc is in the view: then every entry any user of the host may
+  // read is readable, except the built-in deny list of secrets and host
+  // identifiers and the entries added here (absolute paths beneath /etc).
   bool bind_etc = true;
-  std::vector<std::string> etc_readable;
+  std::vector<std::string> etc_hidden;
   // --ro, --rw, --exec. A path that passes through a symlink is granted at
   // the path as given and at its target (said on stderr), unless
   // refuse_symlinks: then such a grant is an error (chains whose earlier

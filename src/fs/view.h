@@ -28,6 +28,8 @@ enum class OpKind : std::uint8_t {
   remount_ro,   // make an already mounted target read-only (recursive)
   devpts,       // a new devpts instance (the program's own pseudo-terminals)
   file,         // write `link` (contents) to `source` inside the view, bind it read-only on target
+  attach,       // attach a tree the supervisor prepared (its fd is in the op's source_fds slot)
+  cover,        // cover target with an empty, read-only mode-0000 file or directory (EACCES)
 };
 
 struct MountOp {

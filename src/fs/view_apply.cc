@@ -185,10 +185,37 @@ int open_mount_point(const MountOp& op, int root_fd) {
   const char* name = nullptr;
   const int parent = open_parent_beneath(root_fd, op.target.c_str(), 0755, kInRoot, &name);
   if (parent < 0) return parent;
-  const int fd = ::openat(parent, name, O_CREAT | O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0600);
+  // mknodat, not open: an existing file is fine without opening it (on the
+  // idmapped /etc, init may not open root's 0600 files); O_PATH needs no
+  // permission on the file.
+  int fd = -1;
+  if (::mknodat(parent, name, S_IFREG | 0600, 0) == 0 || errno == EEXIST) {
+    fd = ::openat(parent, name, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+  }
   const int err = errno;
   ::close(parent);
   return fd >= 0 ? fd : -err;
+}
+
+// Covers op.target with an empty mode-0000 file or directory made once on
+// the root tmpfs, bound read-only: whoever opens it gets EACCES. The target
+// is resolved beneath the root like every other.
+int cover(const MountOp& op, int root_fd) {
+  const char* staged = op.source_is_dir ? ".sandbox/covered-dir" : ".sandbox/covered-file";
+  if (::mkdirat(root_fd, ".sandbox", 0755) != 0 && errno != EEXIST) return errno;
+  if (op.source_is_dir) {
+    if (::mkdirat(root_fd, staged, 0) != 0 && errno != EEXIST) return errno;
+  } else if (::mknodat(root_fd, staged, S_IFREG, 0) != 0 && errno != EEXIST) {
+    return errno;
+  }
+  const int tree = sys::open_tree(root_fd, staged, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+  if (tree < 0) return errno;
+  sys::MountAttr attr;
+  attr.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+  int err = sys::mount_setattr(tree, "", AT_EMPTY_PATH, attr) == 0 ? 0 : errno;
+  if (err == 0) err = attach_and_close(tree, open_target(root_fd, op.target, O_NOFOLLOW));
+  ::close(tree);
+  return err;
 }
 
 int apply(const MountOp& op, int root_fd, int source_fd) {
@@ -207,6 +234,8 @@ int apply(const MountOp& op, int root_fd, int source_fd) {
       return mount_fresh_and_close("devpts", 0, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC,
                                    open_dirs_beneath(root_fd, rel.c_str(), 0755, kInRoot));
     case OpKind::file: return bind_generated_file(op, root_fd);
+    case OpKind::cover: return cover(op, root_fd);
+    case OpKind::attach:
     case OpKind::bind_ro:
     case OpKind::bind_rw:
     case OpKind::bind_exec:
@@ -251,6 +280,7 @@ int clone_source(const MountOp& op) {
 int clone_sources(const ViewPlan& plan, int* source_fds, std::size_t* failed) noexcept {
   for (std::size_t i = 0; i < plan.ops.size(); ++i) {
     const MountOp& op = plan.ops[i];
+    if (op.kind == OpKind::attach) continue;  // prepared by the supervisor: its fd is already here
     source_fds[i] = -1;
     if (!is_bind(op.kind)) continue;
     *failed = i;

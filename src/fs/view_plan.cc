@@ -180,6 +180,8 @@ std::string describe(const MountOp& op) {
     case OpKind::remount_ro: return "make " + op.target + " read-only";
     case OpKind::devpts: return "mount devpts at " + op.target;
     case OpKind::file: return "bind a generated file over " + op.target;
+    case OpKind::attach: return "attach the prepared " + op.target;
+    case OpKind::cover: return "cover " + op.target;
   }
   return op.target;
 }

@@ -163,18 +163,14 @@ std::uint64_t rights_of(bool write, bool execute) {
 }
 
 Result<void> add_landlock_rules(landlock::Ruleset& ruleset, const Policy& policy,
-                                const std::vector<ResolvedGrant>& resolved,
+                                const fs::EtcPlan& etc, const std::vector<ResolvedGrant>& resolved,
                                 const std::vector<fs::Bind>& grants) {
   for (const auto& tree : policy.system_trees) {
     struct stat st {};
     if (::lstat(tree.c_str(), &st) != 0 || S_ISLNK(st.st_mode)) continue;
     if (auto ok = ruleset.allow_path(tree, landlock::kRead | landlock::kExecute); !ok) return ok;
   }
-  if (policy.bind_etc) {
-    for (const auto& entry : policy.etc_readable) {
-      if (auto ok = ruleset.allow_path_if_present(entry, landlock::kRead); !ok) return ok;
-    }
-  }
+  if (auto ok = fs::add_etc_rules(ruleset, etc); !ok) return ok;  // /etc: readable but for secrets
   for (const char* device : {"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom",
                              "/dev/tty"}) {
     if (auto ok = ruleset.allow_path_if_present(device, landlock::kDevice); !ok) return ok;
@@ -308,6 +304,11 @@ Result<LaunchPlan> make_plan(const SealedPolicy& sealed, const Command& command,
   auto view = fs::plan_view(policy, fs::Identity{caller.home}, binds);
   if (!view) return std::move(view).error();
   plan.view = std::move(*view);
+  auto etc = fs::plan_etc(policy, caller.uid, without_namespaces);  // root: an idmapped /etc
+  if (!etc) return std::move(etc).error();
+  plan.etc = std::move(*etc);
+  fs::add_etc_to_view(plan.view, plan.etc);
+  mark("plan: /etc");
   if (!without_namespaces) {  // without a view the host's tree is what the program sees
     Notices notices = plan_notices({policy, argv, plan.cwd, plan.home, lookup(plan.env, "PATH"),
                                     plan.exec_candidates, binds, plan.view});
@@ -323,6 +324,7 @@ Result<LaunchPlan> make_plan(const SealedPolicy& sealed, const Command& command,
     if (auto ok = net::load_nftables(); !ok) return std::move(ok).error();  // in the supervisor, before clone3
   }
   plan.source_fds.assign(plan.view.ops.size(), -1);
+  fs::lend_etc_tree(plan.view, plan.etc, plan.source_fds);
 
   plan.argv = argv;
   plan.argv_ptrs = pointers(plan.argv);
@@ -365,7 +367,7 @@ Result<LaunchPlan> make_plan(const SealedPolicy& sealed, const Command& command,
     if (tcp_rules) {
       if (auto ok = net::allow_tcp_ports(*ruleset, policy); !ok) return std::move(ok).error();  // --allow-tcp
     }
-    if (auto ok = add_landlock_rules(*ruleset, policy, *resolved, extra); !ok) return std::move(ok).error();
+    if (auto ok = add_landlock_rules(*ruleset, policy, plan.etc, *resolved, extra); !ok) return std::move(ok).error();
     if (auto ok = handover::grant(*ruleset, plan.handed); !ok) return std::move(ok).error();  // reopen by name
     plan.ruleset = std::move(*ruleset);
   }

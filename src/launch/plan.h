@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "fs/etc.h"
 #include "fs/view.h"
 #include "handover/handed.h"
 #include "init/pty.h"
@@ -33,6 +34,7 @@ struct LaunchPlan {
   // The view, and one slot per operation for the child's cloned sources.
   fs::ViewPlan view;
   mutable std::vector<int> source_fds;
+  fs::EtcPlan etc;  // /etc: its idmapped tree (root), covers and Landlock grants (fs/etc.h)
   // The command.
   std::vector<std::string> argv;
   std::vector<std::string> env;

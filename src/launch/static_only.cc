@@ -76,7 +76,6 @@ Result<Narrowed> narrow_for_static_only(const Policy& policy, const std::vector<
   if (auto ok = check_static_elf(path); !ok) return std::move(ok).error();
   narrowed.argv.front() = path;
   narrowed.policy.system_trees.clear();
-  narrowed.policy.etc_readable.clear();
   narrowed.policy.bind_etc = false;
   return narrowed;
 }

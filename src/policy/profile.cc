@@ -24,8 +24,11 @@ constexpr Key kProfileKeys[] = {
      "profile extends default; include-profiles = [] starts from nothing."},
     {"system-trees", "[PATH...]",
      "Host trees bound read-only and granted read and execute (libraries, executables)."},
-    {"etc-readable", "[PATH...]",
-     "Entries of /etc granted read; /etc is in the view only when this list is not empty."},
+    {"etc-readable", "true",
+     "/etc is in the view: every entry any user of the host may read is readable, never the "
+     "secrets and host identifiers (shadow, sudoers, SSH and TLS private keys, machine-id...)."},
+    {"etc-hidden", "[PATH...]",
+     "Entries beneath /etc never readable, added to the built-in deny list (with etc-readable)."},
     {"description", "TEXT", "Free text for people; ignored."},
 };
 
@@ -167,9 +170,8 @@ Result<void> apply_include(Policy& policy, const std::string& name, const toml::
     policy.type = base.type;
     policy.system_trees.insert(policy.system_trees.end(), base.system_trees.begin(),
                                base.system_trees.end());
-    policy.etc_readable.insert(policy.etc_readable.end(), base.etc_readable.begin(),
-                               base.etc_readable.end());
-    policy.bind_etc = !policy.etc_readable.empty();
+    policy.etc_hidden.insert(policy.etc_hidden.end(), base.etc_hidden.begin(), base.etc_hidden.end());
+    policy.bind_etc = policy.bind_etc || base.bind_etc;
     return success();
   }
   if (!included) return at("cannot include '" + name + "': " + included.error().message());
@@ -212,6 +214,16 @@ Result<void> apply_profile_key(Policy& policy, std::string_view key, const toml:
     policy.type = s->get();
     return success();
   }
+  if (key == "etc-readable") {
+    const auto* b = node.as_boolean();
+    if (b == nullptr || !b->get()) {
+      return c.at(node, key,
+                  "expected true (every world-readable entry of /etc; leave it out for no /etc, "
+                  "and list what to keep out with etc-hidden)");
+    }
+    policy.bind_etc = true;
+    return success();
+  }
   auto paths = string_list(c, node, key);
   if (!paths) return std::move(paths).error();
   for (const auto& path : *paths) {
@@ -221,12 +233,13 @@ Result<void> apply_profile_key(Policy& policy, std::string_view key, const toml:
     policy.system_trees.insert(policy.system_trees.end(), paths->begin(), paths->end());
   } else {
     for (const auto& path : *paths) {
-      if (path != "/etc" && path.rfind("/etc/", 0) != 0) {
-        return c.at(node, key, "'" + path + "' is not beneath /etc");
+      if (path.rfind("/etc/", 0) != 0 || path.size() == 5 || path.back() == '/' ||
+          path.find("/../") != std::string::npos || path.find("/./") != std::string::npos ||
+          path.find("//") != std::string::npos || path.ends_with("/..") || path.ends_with("/.")) {
+        return c.at(node, key, "'" + path + "' is not a plain path beneath /etc");
       }
     }
-    policy.etc_readable.insert(policy.etc_readable.end(), paths->begin(), paths->end());
-    policy.bind_etc = !policy.etc_readable.empty();
+    policy.etc_hidden.insert(policy.etc_hidden.end(), paths->begin(), paths->end());
   }
   return success();
 }
@@ -286,7 +299,7 @@ Result<void> apply_table(Policy& policy, const toml::table& table, const Context
     if (option == nullptr) {
       return c.at(key.source(), name, "unknown key")
           .with_hint("profile keys are the long options (sandbox --help) and " +
-                     std::string("type, include-profiles, system-trees, etc-readable"));
+                     std::string("type, include-profiles, system-trees, etc-readable, etc-hidden"));
     }
     if (auto ok = apply_option(policy, *option, node, c); !ok) return ok;
   }
@@ -302,7 +315,7 @@ Policy empty_policy() {
   policy.profile.clear();
   policy.type = "sandbox_t";
   policy.system_trees.clear();
-  policy.etc_readable.clear();
+  policy.etc_hidden.clear();
   policy.bind_etc = false;
   return policy;
 }

@@ -55,7 +55,8 @@ std::string to_toml(const Policy& policy) {
   put("include-profiles", toml::array{});
   value("type", policy.type);
   list("system-trees", policy.system_trees);
-  list("etc-readable", policy.bind_etc ? policy.etc_readable : std::vector<std::string>{});
+  flag("etc-readable", policy.bind_etc);
+  list("etc-hidden", policy.bind_etc ? policy.etc_hidden : std::vector<std::string>{});
   // The options, by their long names.
   list("ro", grants_of(policy, Access::read));
   list("rw", grants_of(policy, Access::read_write));

@@ -79,14 +79,14 @@ TEST(Core, PasswdIsReadableShadowIsNot) {
   const auto passwd = run(sandbox({"grep", "-c", "^root:", "/etc/passwd"}));
   EXPECT_EQ(passwd.status, 0) << passwd.err;
   EXPECT_EQ(passwd.out, "1\n");
-  // Denied for every caller, root included (Landlock, not file modes).
+  // Denied for every caller, root included (fs/etc.h; tests/attacks/etc_attack_test.cc).
   const auto shadow = run(sandbox({"head", "-c1", "/etc/shadow"}));
   EXPECT_NE(shadow.status, 0);
   EXPECT_NE(shadow.err.find("Permission denied"), std::string::npos) << shadow.err;
   EXPECT_TRUE(shadow.out.empty());
 }
 
-TEST(Core, OtherEtcFilesAreDenied) {
+TEST(Core, HostIdentifiersInEtcAreDenied) {
   const auto r = run(sandbox({"sh", "-c", "cat /etc/hostname; cat /etc/machine-id"}));
   EXPECT_NE(r.status, 0);
   EXPECT_TRUE(r.out.empty()) << r.out;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <string>
 
+#include "fs/etc.h"
 #include "sandbox/policy.h"
 
 namespace sandbox {
@@ -38,20 +39,18 @@ TEST(DefaultProfile, GrantsTheSystemTreesAndNoUserData) {
   EXPECT_FALSE(p.best_effort);
 }
 
-TEST(DefaultProfile, EtcHasTheOrdinaryFilesAndNoSecrets) {
+TEST(DefaultProfile, EtcIsInTheViewAndItsDenyListHasTheSecrets) {
   const Policy p = Policy::default_profile();
   EXPECT_TRUE(p.bind_etc);
-  for (const char* needed : {"/etc/passwd", "/etc/group", "/etc/ld.so.cache", "/etc/nsswitch.conf",
-                             "/etc/localtime", "/etc/alternatives"}) {
-    EXPECT_TRUE(contains(p.etc_readable, needed)) << needed;
+  EXPECT_TRUE(p.etc_hidden.empty());  // the built-in list applies to every policy
+  const auto hidden = fs::hidden_etc_entries();
+  for (const char* secret : {"/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-",
+                             "/etc/sudoers", "/etc/sudoers.d", "/etc/ssh/ssh_host_ed25519_key",
+                             "/etc/ssh/ssh_host_rsa_key", "/etc/ssl/private", "/etc/machine-id",
+                             "/etc/hostid"}) {
+    EXPECT_NE(std::find(hidden.begin(), hidden.end(), std::string_view(secret)), hidden.end()) << secret;
   }
-  for (const auto& entry : p.etc_readable) {
-    EXPECT_EQ(entry.rfind("/etc/", 0), 0U) << entry;
-    for (const char* secret : {"shadow", "gshadow", "sudoers", "ssh", "ssl/private", "krb5.keytab"}) {
-      EXPECT_EQ(entry.find(secret), std::string::npos) << entry;
-    }
-    EXPECT_NE(entry, "/etc");
-  }
+  for (const char* entry : hidden) EXPECT_EQ(std::string_view(entry).rfind("/etc/", 0), 0U) << entry;
 }
 
 TEST(DefaultProfile, Validates) {

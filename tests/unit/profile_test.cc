@@ -46,7 +46,7 @@ TEST(Profile, ShippedDefaultEqualsTheCompiledInDefault) {
   const Policy file = shipped_policy("default");
   const Policy built_in = Policy::default_profile();
   EXPECT_EQ(file.system_trees, built_in.system_trees);
-  EXPECT_EQ(file.etc_readable, built_in.etc_readable);
+  EXPECT_EQ(file.etc_hidden, built_in.etc_hidden);
   EXPECT_EQ(file.bind_etc, built_in.bind_etc);
   EXPECT_EQ(file.type, built_in.type);
 }
@@ -66,7 +66,7 @@ TEST(Profile, XRunsOnANestedXServer) {
 TEST(Profile, MinHasNoEtcAndNoNetwork) {
   const Policy min = shipped_policy("min");
   EXPECT_FALSE(min.bind_etc);
-  EXPECT_TRUE(min.etc_readable.empty());
+  EXPECT_TRUE(min.etc_hidden.empty());
   EXPECT_FALSE(min.system_trees.empty());
   EXPECT_EQ(min.net, NetMode::none);
 }
@@ -78,23 +78,18 @@ TEST(Profile, NetworkedProfilesOpenTheNetworkAndCertificates) {
   EXPECT_EQ(net.net, NetMode::filtered);
   EXPECT_EQ(net.net_default, NetVerdict::allow);
   EXPECT_TRUE(net.allow_dns);
-  const auto has = [](const Policy& p, const std::string& e) {
-    return std::find(p.etc_readable.begin(), p.etc_readable.end(), e) != p.etc_readable.end();
-  };
-  EXPECT_TRUE(has(web, "/etc/resolv.conf"));
-  EXPECT_TRUE(has(web, "/etc/ssl/certs"));
-  EXPECT_FALSE(has(web, "/etc/ssl"));  // never ssl/private
-  EXPECT_FALSE(has(shipped_policy("default"), "/etc/resolv.conf"));
+  EXPECT_TRUE(web.bind_etc);  // certificates and resolv.conf: world-readable in /etc
+  EXPECT_TRUE(net.bind_etc);
 }
 
-TEST(Profile, NoShippedProfileGrantsSecrets) {
-  for (const char* name : {"min", "default", "web", "net", "x"}) {
-    for (const auto& entry : shipped_policy(name).etc_readable) {
-      for (const char* secret : {"shadow", "gshadow", "sudoers", "/etc/ssh", "private"}) {
-        EXPECT_EQ(entry.find(secret), std::string::npos) << name << " grants " << entry;
-      }
-    }
-  }
+TEST(Profile, EtcReadableIsASwitchAndEtcHiddenAdds) {
+  auto p = parse("etc-readable = true\netc-hidden = [\"/etc/mailname\", \"/etc/krb5.keytab\"]\n");
+  ASSERT_TRUE(p.ok()) << p.error().message();
+  EXPECT_TRUE(p->bind_etc);
+  EXPECT_EQ(p->etc_hidden, (std::vector<std::string>{"/etc/mailname", "/etc/krb5.keytab"}));
+  auto none = parse("include-profiles = []\nro = [\"/srv\"]\n");
+  ASSERT_TRUE(none.ok()) << none.error().message();
+  EXPECT_FALSE(none->bind_etc);
 }
 
 TEST(Profile, KeysAreTheLongOptions) {
@@ -133,7 +128,7 @@ TEST(Profile, WithoutIncludeProfilesAProfileExtendsDefault) {
   ASSERT_TRUE(p.ok()) << p.error().message();
   const Policy base = Policy::default_profile();
   EXPECT_EQ(p->system_trees, base.system_trees);
-  EXPECT_EQ(p->etc_readable, base.etc_readable);
+  EXPECT_EQ(p->etc_hidden, base.etc_hidden);
   EXPECT_TRUE(p->bind_etc);
   EXPECT_EQ(p->type, "sandbox_t");
   ASSERT_EQ(p->grants.size(), 1U);
@@ -149,7 +144,8 @@ TEST(Profile, WithoutIncludeProfilesAProfileExtendsDefault) {
   Policy policy = profile::empty_policy();
   ASSERT_TRUE(profile::apply(policy, {"p", "p.toml", "ro = [\"/data\"]\n"}, none).ok());
   EXPECT_EQ(policy.system_trees, base.system_trees);
-  EXPECT_EQ(policy.etc_readable, base.etc_readable);
+  EXPECT_EQ(policy.etc_hidden, base.etc_hidden);
+  EXPECT_EQ(policy.bind_etc, base.bind_etc);
 }
 
 TEST(Profile, IncludeCyclesEnd) {
@@ -168,7 +164,11 @@ TEST(Profile, ErrorsNameFileLineAndKey) {
       {"seccomp = \"off\"\n", "p.toml:1: seccomp: --seccomp off: expected enforce or log"},
       {"type = \"a:b\"\n", "p.toml:1: type: expected a label type"},
       {"system-trees = [\"usr\"]\n", "p.toml:1: system-trees: 'usr' is not an absolute path"},
-      {"etc-readable = [\"/home/x\"]\n", "p.toml:1: etc-readable: '/home/x' is not beneath /etc"},
+      {"etc-readable = [\"/etc/x\"]\n", "p.toml:1: etc-readable: expected true"},
+      {"etc-readable = false\n", "p.toml:1: etc-readable: expected true"},
+      {"etc-hidden = [\"/home/x\"]\n", "p.toml:1: etc-hidden: '/home/x' is not a plain path beneath /etc"},
+      {"etc-hidden = [\"/etc\"]\n", "p.toml:1: etc-hidden: '/etc' is not a plain path beneath /etc"},
+      {"etc-hidden = [\"/etc/../root\"]\n", "p.toml:1: etc-hidden: '/etc/../root' is not a plain"},
       {"ro = [\"/a\"\n", "p.toml:"},
       {"ro = [\"\\u0000\"]\n", "p.toml:1: ro: contains a NUL"},
       {"a = \"x\x01\"\n", "p.toml:1: control character 1"},
@@ -206,7 +206,8 @@ TEST(Profile, PrintedProfilesParseBackToTheSamePolicy) {
     ASSERT_TRUE(again.ok()) << name << ": " << again.error().message() << "\n" << printed;
     EXPECT_EQ(profile::to_toml(*again), printed) << name;
     EXPECT_EQ(again->system_trees, policy.system_trees);
-    EXPECT_EQ(again->etc_readable, policy.etc_readable);
+    EXPECT_EQ(again->etc_hidden, policy.etc_hidden);
+    EXPECT_EQ(again->bind_etc, policy.bind_etc);
     EXPECT_EQ(again->grants, policy.grants);
     EXPECT_EQ(again->type, policy.type);
     EXPECT_EQ(again->net, policy.net);

@@ -7,7 +7,7 @@
 #   policy, supervisor (include/sandbox/)      public API       (3)
 #   launch                                                      (2)
 #   fs net landlock seccomp cgroup limits
-#   scratch init caps                          facilities       (1)
+#   scratch init caps handover                 facilities       (1)
 #   util                                                        (0)
 #
 # A folder may include its own headers, the public headers (sandbox/...) and
@@ -25,7 +25,7 @@ declare -A layer=(
   [x11]=4 [report]=4 [registry]=4 [explain]=4
   [policy]=3 [supervisor]=3
   [launch]=2
-  [fs]=1 [net]=1 [landlock]=1 [seccomp]=1 [cgroup]=1 [limits]=1 [scratch]=1 [init]=1 [caps]=1
+  [fs]=1 [net]=1 [landlock]=1 [seccomp]=1 [cgroup]=1 [limits]=1 [scratch]=1 [init]=1 [caps]=1 [handover]=1
   [util]=0
 )
 # "from -> to: why" (docs/DESIGN-DEPARTURES.md)

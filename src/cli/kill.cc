@@ -2,8 +2,8 @@
 #include <iostream>
 
 #include "cli/manage.h"
-#include "registry/control.h"
 #include "sandbox/outcome.h"
+#include "sandbox/registry.h"
 
 namespace sandbox::cli {
 

@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "cli/manage.h"
-#include "registry/control.h"
+#include "sandbox/registry.h"
 
 namespace sandbox::cli {
 namespace {

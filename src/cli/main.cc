@@ -10,7 +10,7 @@
 #include "cli/manage.h"
 #include "cli/parse.h"
 #include "cli/x11_run.h"
-#include "report/report.h"
+#include "sandbox/report.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/version.h"
 

@@ -3,7 +3,7 @@
 #include <sstream>
 #include <vector>
 
-#include "policy/profile.h"
+#include "sandbox/profile.h"
 
 namespace sandbox::cli {
 namespace {

@@ -5,8 +5,8 @@
 
 #include "cli/completion.h"
 #include "cli/man.h"
-#include "policy/options.h"
-#include "policy/profile.h"
+#include "sandbox/options.h"
+#include "sandbox/profile.h"
 
 namespace sandbox::cli {
 namespace {

@@ -1,5 +1,5 @@
 // load_profile: profiles by name through the public API (DESIGN §5, §11).
-#include "policy/profile.h"
+#include "sandbox/profile.h"
 #include "sandbox/sandbox.h"
 
 namespace sandbox {

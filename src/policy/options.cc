@@ -1,4 +1,4 @@
-#include "policy/options.h"
+#include "sandbox/options.h"
 
 #include "net/options.h"
 

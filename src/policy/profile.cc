@@ -1,5 +1,5 @@
 // Parsing a profile: TOML keys lowered through the one option table.
-#include "policy/profile.h"
+#include "sandbox/profile.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -8,7 +8,7 @@
 #define TOML_ASSERT(expr) static_assert(true)
 #include <toml++/toml.h>
 
-#include "policy/options.h"
+#include "sandbox/options.h"
 
 namespace sandbox::profile {
 namespace {

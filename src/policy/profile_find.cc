@@ -8,7 +8,7 @@
 #include <climits>
 #include <cstdlib>
 
-#include "policy/profile.h"
+#include "sandbox/profile.h"
 #include "util/unique_fd.h"
 
 namespace sandbox::profile {

@@ -5,7 +5,7 @@
 #define TOML_ASSERT(expr) static_assert(true)
 #include <toml++/toml.h>
 
-#include "policy/profile.h"
+#include "sandbox/profile.h"
 
 namespace sandbox::profile {
 namespace {

@@ -7,9 +7,9 @@
 #include "limits/parse.h"
 #include "policy/grants.h"
 #include "net/options.h"
-#include "registry/label.h"
 #include "policy/x11_options.h"
 #include "sandbox/policy.h"
+#include "sandbox/registry.h"
 
 namespace sandbox {
 namespace {

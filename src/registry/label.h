@@ -10,21 +10,12 @@
 #include <string_view>
 
 #include "sandbox/error.h"
+#include "sandbox/registry.h"
 #include "util/unique_fd.h"
 
 namespace sandbox::registry {
 
-inline constexpr int kMaxCategory = 1023;
-
-struct Level {
-  int low = 0;   // A
-  int high = 0;  // B, A < B
-  std::string str() const;  // "s0:cA,cB"
-  bool operator==(const Level&) const = default;
-};
-
-// Accepts "s0:cA,cB", "cA,cB" or a full "TYPE:s0:cA,cB" (the type is ignored).
-Result<Level> parse_level(std::string_view text);
+// Level, parse_level and kMaxCategory are public (sandbox/registry.h).
 
 // The abstract socket name (without the leading NUL): "sandbox/cA,cB".
 std::string socket_name(const Level& level);

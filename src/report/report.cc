@@ -1,4 +1,4 @@
-#include "report/report.h"
+#include "sandbox/report.h"
 
 #include <fcntl.h>
 #include <signal.h>

@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "policy/profile.h"
+#include "sandbox/profile.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace sandbox;

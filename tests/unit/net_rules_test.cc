@@ -4,7 +4,7 @@
 #include "net/cidr.h"
 #include "net/options.h"
 #include "net/rules.h"
-#include "policy/options.h"
+#include "sandbox/options.h"
 
 namespace sandbox::net {
 namespace {
@@ -148,7 +148,7 @@ TEST(NetOptions, TableEntriesParseAndValidate) {
 
 // The shipped web profile: first match wins, so every private, link-local and
 // loopback denial must come before the allowance of ports 80 and 443.
-#include "policy/profile.h"
+#include "sandbox/profile.h"
 
 namespace sandbox::net {
 namespace {

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "cli/parse.h"
-#include "policy/options.h"
-#include "policy/profile.h"
+#include "sandbox/options.h"
+#include "sandbox/profile.h"
 
 namespace sandbox {
 namespace {

@@ -7,7 +7,7 @@
 #include <set>
 #include <string>
 
-#include "policy/options.h"
+#include "sandbox/options.h"
 
 namespace sandbox {
 namespace {

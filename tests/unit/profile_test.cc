@@ -1,6 +1,6 @@
 // The profile parser: keys, includes, errors with file/line/key, the shipped
 // profiles, and printing (--print-profile) that parses back.
-#include "policy/profile.h"
+#include "sandbox/profile.h"
 
 #include <gtest/gtest.h>
 

@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "report/report.h"
+#include "sandbox/report.h"
 
 using namespace sandbox;
 using nlohmann::json;

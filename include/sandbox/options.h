@@ -1,6 +1,8 @@
 // The one option table (STYLE: declare each option once). It feeds the
 // command line, the profile keys, --help and the man page, so they cannot
 // drift: `--ro /x` on the command line is `ro = ["/x"]` in a profile.
+// A front end (the command line, or an embedder's) walks all() and calls
+// apply with each value given.
 #pragma once
 
 #include <span>

@@ -1,8 +1,9 @@
 // The run report (--report FILE, --report-fd N, --report-append FILE): one
 // JSON object per run, written on every exit path. A regular file is
 // replaced atomically (a temporary file renamed over it); a stream is
-// written into; the append log gets one line per run (report/destination.h).
-// The schema is docs/report-schema.json.
+// written into; the append log gets one line per run. The schema is
+// docs/report-schema.json. The command line uses begin(),
+// check_destinations() and finish(); an embedder can do the same.
 #pragma once
 
 #include <chrono>

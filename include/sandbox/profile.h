@@ -47,7 +47,7 @@ Result<void> apply(Policy& policy, const Source& source, const Finder& find);
 // The policy a profile starts from: nothing granted, label type sandbox_t.
 Policy empty_policy();
 
-// ---- finding profiles (profile_find.cc) ----------------------------------
+// ---- finding profiles -----------------------------------------------------
 
 // Where profile NAMEs are looked up, first match wins: the user's
 // ($XDG_CONFIG_HOME/sandbox/profiles), the system's (/etc/sandbox/profiles),
@@ -60,7 +60,7 @@ Result<Source> find(const std::string& name_or_file);
 // -t NAME|FILE: the effective policy of that profile.
 Result<Policy> load(const std::string& name_or_file);
 
-// ---- printing (profile_print.cc) ------------------------------------------
+// ---- printing --------------------------------------------------------------
 
 // The policy as a profile with every key spelled out (--print-profile);
 // applying it to empty_policy() gives the same policy back.

@@ -16,6 +16,12 @@ libdir=$(dirname "$(find "$prefix" -name libsandbox.a | head -1)")
 test -f "$libdir/cmake/sandbox/sandboxConfig.cmake" && test -f "$libdir/pkgconfig/sandbox.pc"
 test -x "$prefix/bin/sandbox" && test -f "$prefix/share/man/man1/sandbox.1"
 test -f "$prefix/share/sandbox/profiles/default.toml"
+# Every installed header stands alone (the public API the command line uses too:
+# options.h, profile.h, report.h, registry.h), with nothing of src/ to lean on.
+for header in "$prefix"/include/sandbox/*.h; do
+  echo "#include <sandbox/$(basename "$header")>" |
+    c++ -std=c++20 -Wall -Wextra -Werror -fsyntax-only -I"$prefix/include" -x c++ -
+done
 # Only the install tree: a copy of examples/, away from the sources.
 cp -r "$root/examples" "$work/src"
 

@@ -35,9 +35,6 @@ allowed_exceptions=(
   "supervisor -> registry/label.h"
   "supervisor -> registry/control.h"
   "x11 -> registry/label.h"
-  # Grants are resolved by policy/grants.h (checked in seal(), bound by the
-  # plan): a facility's job in a policy folder, to move below launch.
-  "launch -> policy/grants.h"
 )
 
 status=0

@@ -11,12 +11,12 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "fs/grants.h"
 #include "handover/arguments.h"
 #include "handover/landlock.h"
 #include "launch/environment.h"
 #include "launch/notices.h"
 #include "launch/static_only.h"
-#include "policy/grants.h"
 #include "landlock/needs.h"
 #include "scratch/scratch.h"
 #include "net/plan.h"
@@ -239,7 +239,7 @@ Result<LaunchPlan> make_plan(const SealedPolicy& sealed, const Command& command,
   plan.stdio[1] = command.stdout_fd;
   plan.stdio[2] = command.stderr_fd;
 
-  // Granted paths (policy/grants.h): canonicalised, checked by what they
+  // Granted paths (fs/grants.h): canonicalised, checked by what they
   // are, merged; a path through a symlink is bound at both paths.
   auto resolved = resolve_grants(policy);
   if (!resolved) return std::move(resolved).error();

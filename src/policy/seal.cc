@@ -6,9 +6,9 @@
 #include <climits>
 #include <cstdlib>
 
+#include "fs/grants.h"
 #include "landlock/ruleset.h"
 #include "landlock/needs.h"
-#include "policy/grants.h"
 
 namespace sandbox {
 namespace {
@@ -59,7 +59,7 @@ Result<SealedPolicy> seal(const Policy& requested) {
   SealedPolicy sealed;
   Policy& policy = sealed.policy_;
   policy = requested;
-  // Grants resolved (policy/grants.h): canonical, checked by what they name
+  // Grants resolved (fs/grants.h): canonical, checked by what they name
   // (the host's /, /proc, /sys, /dev however spelled or reached), merged. The
   // plan resolves the same absolute paths again with the same checks and
   // binds the identity (dev, ino) it checked.

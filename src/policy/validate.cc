@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "fs/grants.h"
 #include "limits/parse.h"
-#include "policy/grants.h"
 #include "net/options.h"
 #include "policy/x11_options.h"
 #include "sandbox/policy.h"
@@ -44,7 +44,7 @@ Result<void> Policy::validate() const {
   for (const auto& grant : grants) {
     if (auto ok = validate_grant(grant); !ok) return ok;
   }
-  // Canonicalised first, then checked by what each path is (policy/grants.h).
+  // Canonicalised first, then checked by what each path is (fs/grants.h).
   if (auto resolved = resolve_grants(*this); !resolved) return std::move(resolved).error();
   for (int fd : fds) {
     if (fd < 3) {

@@ -32,7 +32,7 @@ std::vector<Mode> modes() {
   tcp.allow_tcp = {"443"};
   all.push_back({"--net=host --allow-tcp 443", tcp,
                  {{"signal scope", 6}, {"abstract unix socket scope", 6}, {"TCP port rules", 4}}});
-  // A device cannot be granted (policy/grants.h refuses /dev): the device
+  // A device cannot be granted (fs/grants.h refuses /dev): the device
   // ioctl right is needed only without namespaces (the test below).
   return all;
 }

@@ -1,6 +1,6 @@
-// resolve_grants (policy/grants.h): canonicalised first, checked by what
+// resolve_grants (fs/grants.h): canonicalised first, checked by what
 // each path is, merged to the union.
-#include "policy/grants.h"
+#include "fs/grants.h"
 
 #include <sys/stat.h>
 #include <unistd.h>

@@ -1,5 +1,5 @@
 // resolve_grants: every grant canonicalised first, then checked by what it is.
-#include "policy/grants.h"
+#include "fs/grants.h"
 
 #include <fcntl.h>
 #include <linux/openat2.h>

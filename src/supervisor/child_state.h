@@ -11,12 +11,12 @@
 
 #include "handover/offsets.h"
 #include "handover/relay.h"
+#include "label/label.h"
 #include "launch/plan.h"
 #include "launch/step.h"
 #include "net/slirp.h"
 #include "launch/timing.h"
 #include "limits/resources.h"
-#include "registry/label.h"
 #include "scratch/shred.h"
 #include "sandbox/sandbox.h"
 #include "supervisor/control.h"

@@ -8,7 +8,7 @@
 #include <cerrno>
 #include <nlohmann/json.hpp>
 
-#include "registry/control.h"
+#include "label/protocol.h"
 #include "supervisor/child_state.h"
 #include "util/sys.h"
 

@@ -1,4 +1,4 @@
-// The supervisor's side of the control socket (DESIGN §4, registry/control.h).
+// The supervisor's side of the control socket (DESIGN §4, label/protocol.h).
 //
 // Clients are served from the supervisor's poll loop without ever blocking
 // it: every socket is non-blocking, at most kSlots clients are held at once,

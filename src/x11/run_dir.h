@@ -8,7 +8,7 @@
 
 #include <string>
 
-#include "registry/label.h"
+#include "label/label.h"
 #include "sandbox/error.h"
 #include "util/unique_fd.h"
 

@@ -10,8 +10,8 @@
 #include <climits>
 #include <sstream>
 
+#include "label/label.h"
 #include "launch/plan.h"
-#include "registry/label.h"
 #include "sandbox/sandbox.h"
 #include "x11/display.h"
 #include "x11/lifecycle.h"

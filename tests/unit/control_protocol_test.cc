@@ -1,10 +1,12 @@
-// The control protocol's messages (registry/control.h), without sockets.
+// The control protocol's messages (label/protocol.h) and the client of sandbox/registry.h, without sockets.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <chrono>
 
-#include "registry/control.h"
+#include "label/label.h"
+#include "label/protocol.h"
+#include "sandbox/registry.h"
 
 using namespace sandbox::registry;
 

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "registry/label.h"
+#include "label/label.h"
 
 using sandbox::registry::Level;
 using sandbox::registry::parse_level;

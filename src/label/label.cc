@@ -1,4 +1,4 @@
-#include "registry/label.h"
+#include "label/label.h"
 
 #include <sys/random.h>
 #include <sys/socket.h>

@@ -17,14 +17,14 @@
 #include <string>
 #include <vector>
 
-#include "registry/label.h"
 #include "sandbox/error.h"
 #include "sandbox/registry.h"
 
 namespace sandbox::registry {
 
-// SandboxInfo, to_json, running_levels, query_all and request_kill are
-// public (sandbox/registry.h); the wire protocol stays here.
+// The wire format, shared by the server (supervisor/control.h) and the
+// client (registry/control.cc, behind sandbox/registry.h: SandboxInfo,
+// to_json, running_levels, query_all, request_kill).
 
 enum class Request { info, kill };
 

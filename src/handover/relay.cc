@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <climits>
 #include <string>
 #include <system_error>
@@ -87,9 +88,12 @@ Result<Relay> Relay::create(std::vector<Handed>& handed) {
     // Large batches (a failure keeps the default size: slower, still right).
     ::fcntl(pipe.ours.get(), F_SETPIPE_SZ, kPipeSize);
     ::fcntl(h.fd, F_SETPIPE_SZ, kPipeSize);
-    const int caller_size = ::fcntl(h.fd, F_GETPIPE_SZ);
-    pipe.batch = caller_size > 0 ? static_cast<std::size_t>(caller_size) / 2 : 4096;
     if (pipe.input) {
+      int stage[2];
+      if (::pipe2(stage, O_CLOEXEC | O_NONBLOCK) != 0) return Error::from_errno("cannot create the stdin relay's stage");
+      pipe.stage_read = UniqueFd(stage[0]);
+      pipe.stage_write = UniqueFd(stage[1]);
+      ::fcntl(pipe.stage_write.get(), F_SETPIPE_SZ, kPipeSize);
       pipe.watch = UniqueFd(::inotify_init1(IN_CLOEXEC | IN_NONBLOCK));
       if (!pipe.watch) return Error::from_errno("inotify_init1 for the stdin relay");
       const std::string inner = "/proc/self/fd/" + std::to_string(pipe.ours.get());
@@ -180,7 +184,7 @@ void Relay::prepare(pollfd* slots) const {
     ours = {-1, 0, 0};
     if (p.input) {
       if (!p.ours || p.caller_done) continue;
-      if (p.copied == 0) caller = {p.caller.get(), POLLIN, 0};    // waiting for the caller's data
+      if (p.copied == 0 && p.staged == 0) caller = {p.caller.get(), POLLIN, 0};  // waiting for the caller's data
       ours = {p.watch.get(), POLLIN, 0};                     // waiting for the command to read
     } else {
       if (!p.ours || p.caller_done) continue;
@@ -195,7 +199,7 @@ void Relay::prepare(pollfd* slots) const {
 
 int Relay::timeout_ms() const {
   for (const Pipe& p : pipes_) {
-    if (p.input && p.ours && p.copied > 0) return kRecheckMs;
+    if (p.input && p.ours && (p.copied > 0 || p.staged > 0)) return kRecheckMs;
   }
   return -1;
 }
@@ -233,22 +237,64 @@ void Relay::take_read(Pipe& p) {
   }
 }
 
+// Tees what the caller's pipe holds beyond what the inner pipe already got
+// into the stage: the tee copies from the head of the caller's pipe, which
+// starts with the `copied` bytes already delivered, so those are dropped
+// from the stage again (page references moved, no data copied).
+void Relay::refill_stage(Pipe& p) {
+  if (p.staged != 0 || p.caller_done) return;
+  const std::int64_t held = unread(p.caller.get());
+  if (held != 0 && held <= p.copied) return;  // nothing new yet (0: maybe the end, tee says)
+  const ssize_t n = ::tee(p.caller.get(), p.stage_write.get(), kMost, SPLICE_F_NONBLOCK);
+  if (n == 0 && p.copied == 0) {  // the caller's end of file: the command's too, once it read the rest
+    p.caller_done = true;
+    p.ours.reset();
+    return;
+  }
+  if (n <= 0) return;
+  std::int64_t drop = std::min<std::int64_t>(n, p.copied);
+  while (drop > 0) {
+    const ssize_t d = ::splice(p.stage_read.get(), nullptr, devnull_.get(), nullptr,
+                               static_cast<std::size_t>(drop), SPLICE_F_NONBLOCK);
+    if (d <= 0) {
+      if (d < 0 && errno == EINTR) continue;
+      break;
+    }
+    drop -= d;
+  }
+  p.staged = n - std::min<std::int64_t>(n, p.copied);
+}
+
+// Moves what the stage holds into the inner pipe, as far as it has room.
+void Relay::deliver_stage(Pipe& p) {
+  QuietSigpipe quiet;
+  while (p.ours && p.staged > 0) {
+    const ssize_t n = ::splice(p.stage_read.get(), nullptr, p.ours.get(), nullptr,
+                               static_cast<std::size_t>(p.staged), SPLICE_F_NONBLOCK | SPLICE_F_MOVE);
+    if (n > 0) {
+      p.staged -= n;
+      p.copied += n;
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EPIPE) {  // the command closed its stdin: nothing more to copy
+      quiet.raised();
+      p.caller_done = true;
+      p.ours.reset();
+    }
+    return;  // EAGAIN: the inner pipe is full until the command reads
+  }
+}
+
+// Input: the command's reads free the caller's pipe of exactly what it read,
+// and the inner pipe is topped up from the stage while the command reads, so
+// it does not wait for an empty inner pipe between batches.
 void Relay::pump_input(Pipe& p) {
   if (!p.ours) return;
   take_read(p);
-  if (p.copied != 0 || p.caller_done) return;
-  QuietSigpipe quiet;
-  const ssize_t n = ::tee(p.caller.get(), p.ours.get(), p.batch, SPLICE_F_NONBLOCK);
-  if (n > 0) {
-    p.copied = n;
-  } else if (n == 0) {  // the caller's end of file: the command's too
-    p.caller_done = true;
-    p.ours.reset();
-  } else if (errno == EPIPE) {  // the command closed its stdin: nothing more to copy
-    quiet.raised();
-    p.caller_done = true;
-    p.ours.reset();
-  }
+  deliver_stage(p);
+  refill_stage(p);
+  deliver_stage(p);
 }
 
 void Relay::pump_output(Pipe& p) {

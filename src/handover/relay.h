@@ -8,8 +8,11 @@
 // Input (the caller's read end): tee, never splice. The inner pipe gets a
 // copy of what the caller's pipe holds, and only what the command has read
 // (the copy less what is still unread in the inner pipe, FIONREAD) is taken
-// from the caller's pipe; the next copy is made once the inner pipe is
-// empty (inotify IN_ACCESS on it says when the command read). Nothing the
+// from the caller's pipe (inotify IN_ACCESS on the inner pipe says when the
+// command read). What the caller's pipe holds beyond what the inner pipe got
+// is teed into a private stage (the already delivered head dropped again)
+// and moved into the inner pipe as it has room, so the command never waits
+// for the relay between batches. Nothing the
 // command never read is lost: `producer | while read l; do sandbox cmd; done`
 // keeps every line for the loop. The caller's end of file reaches the
 // command as its own end of file.
@@ -24,9 +27,8 @@
 // blocked in it), so the pipes flow whether or not the caller is in wait():
 // a library caller may read a helper's pipe before it waits for it.
 //
-// Both pipes are made 1 MiB (the caller's too, when the kernel lets us), so
-// the relay moves large batches, and a copy is at most half the caller's
-// pipe: its writer fills the other half while the command reads the copy.
+// The pipes are made 1 MiB (the caller's too, when the kernel lets us), so
+// the relay moves large batches.
 // A pipe end opened for both reading and writing is passed as it is.
 #pragma once
 
@@ -71,8 +73,12 @@ class Relay {
     UniqueFd ours;     // input: the inner write end; output: the inner read end
     UniqueFd theirs;   // the child's end, closed after clone3
     UniqueFd watch;    // input: inotify IN_ACCESS on the inner pipe
-    std::int64_t copied = 0;  // input: bytes teed and not yet taken from the caller's pipe
-    std::size_t batch = 0;    // input: at most half the caller's pipe per copy (double buffering)
+    // input: a private pipe holding what was teed from the caller's pipe and
+    // not yet moved into the inner pipe (the next bytes the command gets).
+    UniqueFd stage_read;
+    UniqueFd stage_write;
+    std::int64_t copied = 0;  // input: bytes in the inner pipe (or read from it) not yet taken from the caller's
+    std::int64_t staged = 0;  // input: bytes in the stage
     bool caller_done = false;  // input: end of file; output: the caller's reader is gone
     bool blocked = false;      // output: the caller's pipe is full
   };
@@ -85,6 +91,8 @@ class Relay {
   void pump_input(Pipe& pipe);
   void pump_output(Pipe& pipe);
   void take_read(Pipe& pipe);
+  void refill_stage(Pipe& pipe);
+  void deliver_stage(Pipe& pipe);
 
   std::vector<Pipe> pipes_;
   UniqueFd devnull_;  // where what the command read from a caller's pipe goes

@@ -143,6 +143,17 @@ int make_read_only(int root_fd, const std::string& target) {
   return err;
 }
 
+// Makes the detached mount `tree` read-only (nosuid, nodev, noexec) and
+// attaches it on target, resolved beneath the root; closes `tree`.
+int attach_read_only(int tree, int root_fd, const std::string& target, int flags) {
+  sys::MountAttr attr;
+  attr.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+  int err = sys::mount_setattr(tree, "", AT_EMPTY_PATH, attr) == 0 ? 0 : errno;
+  if (err == 0) err = attach_and_close(tree, open_target(root_fd, target, flags));
+  ::close(tree);
+  return err;
+}
+
 // Writes op.link into op.source beneath the root, then binds a read-only
 // clone of it over op.target.
 int bind_generated_file(const MountOp& op, int root_fd) {
@@ -160,12 +171,7 @@ int bind_generated_file(const MountOp& op, int root_fd) {
   if (err == 0 && tree < 0) err = errno;
   ::close(fd);
   if (err != 0) return err;
-  sys::MountAttr attr;
-  attr.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
-  if (sys::mount_setattr(tree, "", AT_EMPTY_PATH, attr) != 0) err = errno;
-  if (err == 0) err = attach_and_close(tree, open_target(root_fd, op.target));
-  ::close(tree);
-  return err;
+  return attach_read_only(tree, root_fd, op.target, 0);
 }
 
 // A new symlink (op.target -> op.link), made in its parent beneath the root.
@@ -210,12 +216,7 @@ int cover(const MountOp& op, int root_fd) {
   }
   const int tree = sys::open_tree(root_fd, staged, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
   if (tree < 0) return errno;
-  sys::MountAttr attr;
-  attr.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
-  int err = sys::mount_setattr(tree, "", AT_EMPTY_PATH, attr) == 0 ? 0 : errno;
-  if (err == 0) err = attach_and_close(tree, open_target(root_fd, op.target, O_NOFOLLOW));
-  ::close(tree);
-  return err;
+  return attach_read_only(tree, root_fd, op.target, O_NOFOLLOW);
 }
 
 int apply(const MountOp& op, int root_fd, int source_fd) {

@@ -242,8 +242,7 @@ void run_init(const LaunchPlan& plan, int report_fd) noexcept {
   CommandStart start{&plan, &r, slave};
   const pid_t command = start_vforked(command_main, &start);     // shares our memory until it execs: no copy
   if (command < 0) r.fail(Step::fork_command, errno);
-  ::close(root_fd);
-  if (slave >= 0) ::close(slave);                                 // the command's alone: EOF reaches the relay
+  r.check(Step::init_descriptors, close_all_but(report_fd, -1));  // the pty slave too (EOF reaches the relay), and all of the spawner's
   r.check(Step::init_filter, seccomp::install(plan.init_filter));  // after fork: it denies fork
   init::reap(command, plan.wait_all, report_fd, report_exit, &plan.code);
 }

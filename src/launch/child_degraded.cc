@@ -72,6 +72,7 @@ void run_without_namespaces(const LaunchPlan& plan, int report_fd) noexcept {
   check(report_fd, clock, Step::fork_command, block_signals());      // before fork: no SIGCHLD is lost
   const pid_t command = start_command(plan, report_fd);
   if (command < 0) check(report_fd, clock, Step::fork_command, errno);
+  check(report_fd, clock, Step::init_descriptors, close_all_but(report_fd, children));  // nothing of the spawning process stays open in init
   check(report_fd, clock, Step::init_filter, seccomp::install(plan.init_filter));
   init::reap(command, plan.wait_all, report_fd, report_exit, &plan.code, children);         // kills the tree before it exits
 }

@@ -8,6 +8,7 @@
 #include <cerrno>
 
 #include "init/reaper.h"
+#include "util/sys.h"
 
 namespace sandbox::launch {
 
@@ -37,6 +38,19 @@ int enter_working_directory(const LaunchPlan& plan) {
   if (::chdir(plan.cwd.c_str()) == 0) return 0;
   if (::chdir(plan.home.c_str()) == 0) return 0;
   return ::chdir("/") == 0 ? 0 : errno;
+}
+
+int close_all_but(int keep, int also) {
+  int lo = keep < also ? keep : also;
+  int hi = keep < also ? also : keep;
+  if (lo < 0) lo = hi;  // one to keep (or none: both -1)
+  unsigned first = 0;
+  for (int fd : {lo, hi}) {
+    if (fd < 0 || static_cast<unsigned>(fd) < first) continue;
+    if (static_cast<unsigned>(fd) > first && sys::close_range(first, static_cast<unsigned>(fd) - 1) != 0) return errno;
+    first = static_cast<unsigned>(fd) + 1;
+  }
+  return sys::close_range(first, ~0U) == 0 ? 0 : errno;
 }
 
 int block_signals() {

@@ -17,6 +17,13 @@ int install_stdio(const LaunchPlan& plan);
 // The caller's working directory when the view has it, else $HOME, else /.
 int enter_working_directory(const LaunchPlan& plan);
 
+// Once the command runs, init closes every descriptor but `keep` and
+// `also` (-1: none): it never execs, so CLOEXEC does not close them, and
+// otherwise it would hold what the process that spawned it had open (a
+// library host's sockets, another sandbox's relayed pipes, whose reader
+// then never sees its end of file) for as long as the sandbox lives.
+int close_all_but(int keep, int also);
+
 // Blocks the signals init forwards, and SIGCHLD: none is lost before reap().
 int block_signals();
 

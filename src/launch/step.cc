@@ -42,6 +42,7 @@ const char* step_name(Step step) {
     case Step::pty: return "opening the pseudo-terminal";
     case Step::init_confinement: return "making init undumpable";
     case Step::fork_command: return "fork";
+    case Step::init_descriptors: return "closing init's inherited descriptors";
     case Step::init_filter: return "seccomp filter of init";
     case Step::session: return "setsid";
     case Step::controlling_terminal: return "TIOCSCTTY on the pseudo-terminal";

@@ -35,6 +35,7 @@ enum class Step : std::uint32_t {
   pty,
   init_confinement,
   fork_command,
+  init_descriptors,
   init_filter,
   session,
   controlling_terminal,

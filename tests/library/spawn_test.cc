@@ -2,6 +2,7 @@
 // own descriptors, environment and directory, spawn, wait, kill, from two
 // threads at once, and the host's signal dispositions left alone.
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -146,6 +147,34 @@ bool same_disposition(int sig, const struct sigaction& before) {
   struct sigaction now {};
   ::sigaction(sig, nullptr, &now);
   return now.sa_handler == before.sa_handler && now.sa_flags == before.sa_flags;
+}
+
+// The sandbox's init never execs, so CLOEXEC does not close what the host
+// had open when it spawned: init closes all of it once the command runs.
+// Without that, a pipe the host closed stays open in every sandbox spawned
+// meanwhile (its reader waits for an end of file), and so do another
+// sandbox's relayed pipes: its `cat` never sees the end of its input.
+TEST(Library, ASandboxHoldsNothingTheHostHadOpen) {
+  Pipe host;
+  Pipe in;
+  sandbox::Command reader = command_of({"cat"});
+  reader.stdin_fd = in.read;
+  auto first = sandbox::spawn(sealed_default(), reader);
+  ASSERT_TRUE(first) << first.error().message();
+  in.close_read();
+  auto second = sandbox::spawn(sealed_default(), command_of({"sleep", "30"}));
+  ASSERT_TRUE(second) << second.error().message();
+  host.close_write();
+  pollfd hangup{host.read, POLLIN, 0};
+  EXPECT_EQ(::poll(&hangup, 1, 5000), 1) << "a sandbox still holds the host's pipe";
+  EXPECT_NE(hangup.revents & POLLHUP, 0);
+  in.close_write();
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(first->wait().exit_status(), 0);  // without the fix: only when `sleep 30` ends
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5))
+      << "the first sandbox's input reached its end only when the second ended";
+  ASSERT_TRUE(second->kill());
+  second->wait();
 }
 
 TEST(Library, TheHostsSignalHandlersAndMaskAreItsOwnAfterWait) {

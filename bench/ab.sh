@@ -7,8 +7,8 @@
 # launches each, 5 warm-up), so drift of the machine hits both alike; the
 # table gives the median over all pooled runs of each and their ratio
 # (AFTER / BEFORE: below 1.00 is faster). The throughput workloads (a 1 GiB
-# file through a pipe and as a descriptor) also run bare, for the ratio to no
-# sandbox. Needs hyperfine and python3. Prints a Markdown table.
+# file through a pipe and as a descriptor, 2 GiB read 16 KiB at a time) also
+# run bare, for the ratio to no sandbox. Needs hyperfine and python3. Prints a Markdown table.
 set -euo pipefail
 [ $# -ge 2 ] || { sed -n '2,12p' "$0"; exit 2; }
 BEFORE=$(realpath "$1")
@@ -31,6 +31,7 @@ WORKLOADS=(
   "true|40|{S} true"
   "pipe_in|6|cat $INPUT | {S} wc -l"
   "fd_in|6|{S} wc -l < $INPUT"
+  "pipe_small_reads|3|head -c 2G /dev/zero | {S} wc -c"
 )
 
 run() {  # name variant round runs command
@@ -54,9 +55,10 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 
-python3 - "$WORK" "$BEFORE" "$AFTER" "$ROUNDS" <<'EOF'
+names=$(for w in "${WORKLOADS[@]}"; do printf '%s ' "${w%%|*}"; done)
+python3 - "$WORK" "$BEFORE" "$AFTER" "$ROUNDS" "$names" <<'EOF'
 import glob, json, os, statistics, sys
-work, before, after, rounds = sys.argv[1:]
+work, before, after, rounds, names = sys.argv[1:]
 times = {}
 for path in glob.glob(os.path.join(work, "*.json")):
     name, variant, _round, _ = os.path.basename(path).split(".")
@@ -67,7 +69,7 @@ def ms(x): return f"{x * 1000:.2f} ms" if x < 1 else f"{x:.3f} s"
 print(f"before: {before}\nafter:  {after}\nrounds: {rounds}, interleaved\n")
 print("| workload | bare | before | after | after / before | after / bare (time) |")
 print("|---|---:|---:|---:|---:|---:|")
-for name in ("true", "pipe_in", "fd_in"):
+for name in names.split():
     b, a, z = med.get((name, "before")), med.get((name, "after")), med.get((name, "bare"))
     print(f"| {name} | {ms(z) if z else '—'} | {ms(b)} | {ms(a)} | x{a / b:.3f} | {f'x{a / z:.3f}' if z else '—'} |")
 EOF

@@ -5,6 +5,7 @@
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -18,7 +19,12 @@ namespace {
 
 constexpr int kPipeSize = 1 << 20;            // the unprivileged pipe-max-size
 constexpr std::size_t kMost = 1UL << 30;      // "as much as the pipes hold"
-constexpr int kRecheckMs = 100;               // a copy not yet read: look again
+constexpr std::int64_t kRecheckNs = 100'000'000;  // a copy not yet read: look again
+// The stdin relay's rest while the inner pipe is at least half full: starts
+// short, adapts to how fast the command reads, within these bounds.
+constexpr std::int64_t kRestFirstNs = 200'000;
+constexpr std::int64_t kRestMinNs = 50'000;
+constexpr std::int64_t kRestMaxNs = 10'000'000;
 
 // SIGPIPE from a splice or tee into a pipe without readers: blocked in this
 // thread for the duration, and one that we caused is taken back, so neither
@@ -58,6 +64,12 @@ int unread(int pipe_fd) {
   return ::ioctl(pipe_fd, FIONREAD, &n) == 0 ? n : 0;
 }
 
+std::int64_t monotonic_ns() {
+  timespec t{};
+  ::clock_gettime(CLOCK_MONOTONIC, &t);
+  return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+}
+
 }  // namespace
 
 Result<Relay> Relay::create(std::vector<Handed>& handed) {
@@ -88,6 +100,8 @@ Result<Relay> Relay::create(std::vector<Handed>& handed) {
     // Large batches (a failure keeps the default size: slower, still right).
     ::fcntl(pipe.ours.get(), F_SETPIPE_SZ, kPipeSize);
     ::fcntl(h.fd, F_SETPIPE_SZ, kPipeSize);
+    pipe.capacity = std::max(::fcntl(pipe.ours.get(), F_GETPIPE_SZ), 0);
+    pipe.rest_ns = kRestFirstNs;
     if (pipe.input) {
       int stage[2];
       if (::pipe2(stage, O_CLOEXEC | O_NONBLOCK) != 0) return Error::from_errno("cannot create the stdin relay's stage");
@@ -168,7 +182,9 @@ void Relay::run() {
   for (;;) {
     prepare(fds.data());
     fds.back() = {wake_.get(), POLLIN, 0};
-    const int ready = ::poll(fds.data(), static_cast<nfds_t>(fds.size()), timeout_ms());
+    const std::int64_t wait_ns = timeout_ns(monotonic_ns());
+    const timespec wait{static_cast<time_t>(wait_ns / 1'000'000'000), static_cast<long>(wait_ns % 1'000'000'000)};
+    const int ready = ::ppoll(fds.data(), static_cast<nfds_t>(fds.size()), wait_ns < 0 ? nullptr : &wait, nullptr);
     if (ready < 0 && errno != EINTR) return;
     if (fds.back().revents != 0) return;
     if (ready >= 0) dispatch(fds.data());  // on a timeout too: it re-checks its copies
@@ -183,7 +199,7 @@ void Relay::prepare(pollfd* slots) const {
     caller = {-1, 0, 0};
     ours = {-1, 0, 0};
     if (p.input) {
-      if (!p.ours || p.caller_done) continue;
+      if (!p.ours || p.caller_done || p.resting) continue;
       if (p.copied == 0 && p.staged == 0) caller = {p.caller.get(), POLLIN, 0};  // waiting for the caller's data
       ours = {p.watch.get(), POLLIN, 0};                     // waiting for the command to read
     } else {
@@ -197,11 +213,19 @@ void Relay::prepare(pollfd* slots) const {
   }
 }
 
-int Relay::timeout_ms() const {
+std::int64_t Relay::timeout_ns(std::int64_t now) const {
+  std::int64_t soonest = -1;
   for (const Pipe& p : pipes_) {
-    if (p.input && p.ours && (p.copied > 0 || p.staged > 0)) return kRecheckMs;
+    if (!p.input || !p.ours) continue;
+    std::int64_t t = -1;
+    if (p.resting) {
+      t = std::max<std::int64_t>(p.rest_until - now, 0);
+    } else if (p.copied > 0 || p.staged > 0) {
+      t = kRecheckNs;
+    }
+    if (t >= 0 && (soonest < 0 || t < soonest)) soonest = t;
   }
-  return -1;
+  return soonest;
 }
 
 void Relay::dispatch(const pollfd* slots) {
@@ -209,22 +233,53 @@ void Relay::dispatch(const pollfd* slots) {
     Pipe& p = pipes_[i];
     const bool woken = slots[2 * i].revents != 0 || slots[2 * i + 1].revents != 0;
     if (p.input) {
-      if (slots[2 * i + 1].revents != 0) {
+      const std::int64_t now = monotonic_ns();
+      if (p.resting && now < p.rest_until) continue;  // woken for another pipe
+      const bool rested = p.resting;
+      if (rested || slots[2 * i + 1].revents != 0) {
         char events[4096];
         while (::read(p.watch.get(), events, sizeof(events)) > 0) {
         }
       }
-      pump_input(p);  // also on a timeout: the re-check
+      const std::int64_t taken = pump_input(p);  // also on a timeout: the re-check
+      rest_or_watch(p, rested, taken, now);
     } else if (woken) {
       pump_output(p);
     }
   }
 }
 
-// Takes from the caller's pipe what the command has read of the copy.
-void Relay::take_read(Pipe& p) {
+// After a pump: rest on a timer while the inner pipe holds at least half of
+// what it can (the command has that much to read before it could wait for
+// us), else wait for the command's next read. A rest that found the pipe
+// emptied was too long (the command may have waited), one that found little
+// read too short; one that found nothing read waits for the next read.
+void Relay::rest_or_watch(Pipe& p, bool rested, std::int64_t taken, std::int64_t now) {
+  p.resting = false;
+  if (!p.ours || p.caller_done || p.capacity <= 0) return;
+  if (rested) {
+    if (taken == 0) return;
+    if (taken >= p.rest_from) {
+      p.rest_ns /= 4;
+    } else if (taken < p.rest_from / 4) {
+      p.rest_ns *= 2;
+    } else if (taken > p.rest_from / 4 * 3) {
+      p.rest_ns = p.rest_ns / 3 * 2;
+    }
+    p.rest_ns = std::clamp(p.rest_ns, kRestMinNs, kRestMaxNs);
+  }
+  if (p.copied < p.capacity / 2) return;
+  p.resting = true;
+  p.rest_from = p.copied;
+  p.rest_until = now + p.rest_ns;
+}
+
+// Takes from the caller's pipe what the command has read of the copy;
+// returns how much that was.
+std::int64_t Relay::take_read(Pipe& p) {
   const std::int64_t left = p.ours ? unread(p.ours.get()) : 0;
   std::int64_t read = p.copied - left;
+  const std::int64_t taken = read;
   p.copied = left;
   while (read > 0) {
     const ssize_t n = ::splice(p.caller.get(), nullptr, devnull_.get(), nullptr, static_cast<std::size_t>(read),
@@ -235,6 +290,7 @@ void Relay::take_read(Pipe& p) {
     }
     read -= n;
   }
+  return taken;
 }
 
 // Tees what the caller's pipe holds beyond what the inner pipe already got
@@ -289,12 +345,13 @@ void Relay::deliver_stage(Pipe& p) {
 // Input: the command's reads free the caller's pipe of exactly what it read,
 // and the inner pipe is topped up from the stage while the command reads, so
 // it does not wait for an empty inner pipe between batches.
-void Relay::pump_input(Pipe& p) {
-  if (!p.ours) return;
-  take_read(p);
+std::int64_t Relay::pump_input(Pipe& p) {
+  if (!p.ours) return 0;
+  const std::int64_t taken = take_read(p);
   deliver_stage(p);
   refill_stage(p);
   deliver_stage(p);
+  return taken;
 }
 
 void Relay::pump_output(Pipe& p) {

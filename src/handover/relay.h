@@ -28,7 +28,11 @@
 // a library caller may read a helper's pipe before it waits for it.
 //
 // The pipes are made 1 MiB (the caller's too, when the kernel lets us), so
-// the relay moves large batches.
+// the relay moves large batches. While the inner pipe holds at least half
+// of what it can, the relay rests on a timer instead of waking at every read
+// (a command reading 16 KiB at a time would otherwise wake it per read and,
+// on a small machine, take CPU from the command and its producer): the rest
+// adapts so that the relay comes back about when half the pipe was read.
 // A pipe end opened for both reading and writing is passed as it is.
 #pragma once
 
@@ -79,6 +83,13 @@ class Relay {
     UniqueFd stage_write;
     std::int64_t copied = 0;  // input: bytes in the inner pipe (or read from it) not yet taken from the caller's
     std::int64_t staged = 0;  // input: bytes in the stage
+    std::int64_t capacity = 0;  // input: what the inner pipe holds when full
+    // input: resting on a timer (not woken per read) while the inner pipe
+    // holds at least half its capacity; `rest_ns` adapts to the reader.
+    bool resting = false;
+    std::int64_t rest_ns = 0;
+    std::int64_t rest_until = 0;  // CLOCK_MONOTONIC, nanoseconds
+    std::int64_t rest_from = 0;   // bytes in the inner pipe when the rest began
     bool caller_done = false;  // input: end of file; output: the caller's reader is gone
     bool blocked = false;      // output: the caller's pipe is full
   };
@@ -86,11 +97,13 @@ class Relay {
   void stop();
   std::size_t slots() const { return 2 * pipes_.size(); }
   void prepare(pollfd* slots) const;
-  int timeout_ms() const;
+  // The poll's timeout in nanoseconds, or -1 for none.
+  std::int64_t timeout_ns(std::int64_t now) const;
+  void rest_or_watch(Pipe& pipe, bool rested, std::int64_t taken, std::int64_t now);
   void dispatch(const pollfd* slots);
-  void pump_input(Pipe& pipe);
+  std::int64_t pump_input(Pipe& pipe);  // returns what the command had read
   void pump_output(Pipe& pipe);
-  void take_read(Pipe& pipe);
+  std::int64_t take_read(Pipe& pipe);
   void refill_stage(Pipe& pipe);
   void deliver_stage(Pipe& pipe);
 

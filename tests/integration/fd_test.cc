@@ -256,6 +256,19 @@ TEST(Fds, StdinRelayCarriesLargeInputExactly) {
   EXPECT_FALSE(r.out.empty());
 }
 
+// More than the inner pipe holds, read in parts with a pause between them
+// (the relay rests on a timer while the inner pipe is half full or more):
+// what the command read is taken, in order; the rest stays for the caller.
+TEST(Fds, StdinRelayLeavesTheUnreadRestOfALargeInput) {
+  const auto bare = shell(R"(head -c 6000000 /dev/urandom > "$1.in"; tail -c 2500000 "$1.in" | sha256sum)",
+                          "/tmp/fds-relay-rest");
+  const auto r = shell(R"(cat "$1.in" | { "$0" sh -c 'head -c 1500000 >/dev/null; sleep 0.3; head -c 2000000 >/dev/null'; sha256sum; }; rm -f "$1.in")",
+                       "/tmp/fds-relay-rest");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, bare.out);
+  EXPECT_FALSE(r.out.empty());
+}
+
 TEST(Fds, StdoutRelayDeliversEverythingToASlowReader) {
   const auto r = shell(R"("$0" head -c 3000000 /dev/zero | { sleep 1; wc -c; })");
   EXPECT_EQ(r.status, 0) << r.err;

@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <chrono>
 #include <cmath>
+#include <thread>
 #include <fstream>
 #include <sstream>
 
@@ -193,6 +195,54 @@ TEST_F(X11Desktop, ImageViewerUnderOpenboxIsOnScreenEveryTime) {
     EXPECT_TRUE(all_gone(pids));
   }
   EXPECT_TRUE(entries(desktop_->runtime()).empty());
+}
+
+TEST_F(X11Desktop, NestedScreenFollowsTheOuterWindowsSize) {
+  BackgroundCommand session(sandbox_x({"-X", "sh", "-c", "read line; xdpyinfo | grep dimensions"}),
+                            desktop_->dir() + "/out");
+  std::string window;
+  ASSERT_TRUE(eventually([&] { return !(window = xephyr_window("sh")).empty(); }, 30)) << session.output();
+  on_desktop({"xdotool", "windowsize", "--sync", window, "800", "600"});
+  session.close_stdin();
+  EXPECT_EQ(session.wait(), 0) << session.output();
+  EXPECT_NE(session.output().find("dimensions:    800x600 pixels"), std::string::npos) << session.output();
+}
+
+TEST_F(X11Desktop, MinimizedWindowComesBack) {
+  // The program minimizes its own window (as its minimize button would,
+  // ICCCM WM_CHANGE_STATE): the nested display has nothing to restore it
+  // from, so the session has the window manager bring it back.
+  const std::string script =
+      "xmessage -name zz hi & "
+      "xdotool search --sync --onlyvisible --classname zz >/dev/null; "
+      "w=$(xdotool search --classname zz | head -1); xdotool windowminimize $w; sleep 1; "
+      "xwininfo -id $w | grep 'Map State'; kill $!";
+  const auto r = run(sandbox_x({"-X", "sh", "-c", script}));
+  EXPECT_NE(r.out.find("Map State: IsViewable"), std::string::npos) << r.out << r.err;
+}
+
+TEST_F(X11Desktop, GtkDialogTextGrowsWithDpi) {
+  NEEDS("yad");
+  // The dark pixels (text, icons) of a GTK dialog at -d 96 and -d 192:
+  // Xft.dpi set from -d makes GTK draw its text twice as tall.
+  const auto dark_pixels = [&](const char* dpi) -> long {
+    BackgroundCommand session(
+        sandbox_x({"-X", "-d", dpi, "yad", "--text=The quick brown fox jumps over the lazy dog"}),
+        desktop_->dir() + "/out");
+    // The dialog drawn: its light background fills the nested screen.
+    if (!eventually([&] { return light_pixels("1000x700+0+0", 0.5) > 600000; }, 30)) return -1;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));  // text drawn after the background
+    const long dark = 1000L * 700L - light_pixels("1000x700+0+0", 0.5);
+    const std::set<pid_t> pids = descendants(session.pid());
+    const pid_t yad = find(pids, "yad");
+    if (yad > 0) ::kill(yad, SIGKILL);
+    session.wait();
+    return dark;
+  };
+  const long at96 = dark_pixels("96");
+  const long at192 = dark_pixels("192");
+  ASSERT_GT(at96, 100) << "no dialog at -d 96";
+  EXPECT_GT(at192, 2 * at96) << at96 << " dark pixels at 96 dpi, " << at192 << " at 192";
 }
 
 }  // namespace

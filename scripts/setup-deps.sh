@@ -13,7 +13,10 @@ TEST_PACKAGES=(util-linux python3 python3-jsonschema iproute2 nftables slirp4net
                nodejs git python3-venv bash)
 # -X at run time (--x11), and the X tools its tests use, Xvfb standing in for the desktop.
 X11_PACKAGES=(xserver-xephyr xauth matchbox-window-manager)
-X11_TEST_PACKAGES=(xvfb x11-apps x11-utils xdotool imagemagick)
+X11_TEST_PACKAGES=(xvfb x11-apps x11-utils xdotool imagemagick
+                   # real desktop programs (issue 18): two terminals, a window manager, an
+                   # image viewer, a GTK dialog
+                   xterm rxvt-unicode openbox feh yad)
 
 want=("${BUILD_PACKAGES[@]}")
 [ "${1:-}" = "--tests" ] && want+=("${TEST_PACKAGES[@]}" "${X11_PACKAGES[@]}" "${X11_TEST_PACKAGES[@]}")

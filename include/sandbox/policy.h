@@ -56,6 +56,13 @@ struct Policy {
   std::string type = "sandbox_t";
   // A label chosen with -l ("s0:cA,cB"); empty: allocate a free one.
   std::string label;
+  // Library callers: a sandbox that is part of another's session (-X's X
+  // server and window manager) carries that sandbox's level ("s0:cA,cB",
+  // as the SELinux sandbox gives Xephyr its program's categories) with its
+  // own type, and reserves none and serves no control socket of its own:
+  // `sandbox --list` shows the session once, as its program. Empty: a label
+  // of its own (`label`).
+  std::string session_level;
   // The host name inside (its own uts namespace): --hostname NAME.
   std::string hostname = "sandbox";
 
@@ -112,6 +119,10 @@ struct Policy {
   bool wait_all = false;
   // --pty / --no-pty.
   PtyMode pty = PtyMode::automatic;
+  // A devpts of the sandbox's own at /dev/pts (and /dev/ptmx) even when the
+  // program's stdio is no pseudo-terminal: a terminal emulator (-X xterm)
+  // opens its own. Its terminals are the sandbox's only.
+  bool devpts = false;
 
   // Resources (DESIGN §8): --memory, --pids, --cpus, --rlimit.
   Limits limits;

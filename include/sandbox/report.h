@@ -31,6 +31,18 @@ struct RunRecord {
   std::optional<Outcome> outcome;
   std::optional<Error> error;
   int exit_status = kExitFailure;
+  // -X: the nested X server and the window manager the program ran with
+  // (their sandboxes carry the program's level with their own types).
+  struct Helper {
+    std::string label;  // empty when it was never started
+    std::vector<std::string> command;
+  };
+  struct X11 {
+    std::string display;  // ":12"
+    Helper server;
+    Helper window_manager;
+  };
+  std::optional<X11> x11;
 };
 
 // A record for a run of command under policy, starting now.

@@ -63,7 +63,9 @@ int main(int argc, char** argv) {
   sandbox::Command command = sandbox::Command::from_this_process(invocation->command);
   command.fds = policy.fds;
   command.forward_signals = true;
-  if (policy.x11.enabled) return sandbox::cli::run_x11(policy, command);  // -X
+  if (policy.x11.enabled) {  // -X: the session, and the same report
+    return sandbox::report::finish(policy, record, sandbox::cli::run_x11(policy, command, record));
+  }
   auto sealed = sandbox::seal(policy);  // canonical paths, checked, and the kernel checked against them
   if (!sealed) return failed(sealed.error());
   // Signals that arrive while the sandbox starts stay pending until wait()

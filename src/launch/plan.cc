@@ -318,7 +318,8 @@ Result<LaunchPlan> make_plan(const SealedPolicy& sealed, const Command& command,
   auto pty = init::plan_pty(policy.pty, plan.stdio);                  // decided here: it adds to the view
   if (!pty) return std::move(pty).error();
   plan.pty = std::move(*pty);
-  if (plan.pty.enabled) fs::add_pty_devices(plan.view);  // /dev/pts and /dev/ptmx only with a pty
+  // /dev/pts and /dev/ptmx only with a pty, or asked for (-X: terminal emulators)
+  if (plan.pty.enabled || (policy.devpts && !without_namespaces)) fs::add_pty_devices(plan.view);
   if (auto ok = net::plan_network(policy, plan.view, plan.network); !ok) return std::move(ok).error();
   if (plan.network.filtered) {
     if (auto ok = net::load_nftables(); !ok) return std::move(ok).error();  // in the supervisor, before clone3

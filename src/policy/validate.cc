@@ -65,6 +65,10 @@ Result<void> Policy::validate() const {
     if (!is_env_name(name)) return Error("--keep-env " + name + ": not a variable name");
   }
   if (auto ok = x11::validate(x11); !ok) return ok;
+  if (!session_level.empty()) {
+    if (!label.empty()) return Error("a sandbox of another's session takes that session's level, not a label");
+    if (auto parsed = registry::parse_level(session_level); !parsed) return std::move(parsed).error();
+  }
   if (!label.empty()) {
     if (auto parsed = registry::parse_level(label); !parsed) return std::move(parsed).error();
   }
@@ -76,7 +80,9 @@ Result<void> Policy::validate() const {
   if (homedir.find('\0') != std::string::npos || tmpdir.find('\0') != std::string::npos) {
     return Error("-H, -T: path contains NUL");
   }
-  if (scratch_exec && !private_scratch && homedir.empty() && tmpdir.empty()) {
+  // -X gives the program a scratch $HOME and /tmp (as -M) unless -H or -T name directories.
+  const bool has_scratch = private_scratch || x11.enabled || !homedir.empty() || !tmpdir.empty();
+  if (scratch_exec && !has_scratch) {
     return Error("--scratch-exec: there is no scratch $HOME or /tmp to make executable")
         .with_hint("add -M, -H DIR or -T DIR");
   }
@@ -90,8 +96,7 @@ Result<void> Policy::validate() const {
   for (const auto& list : include_lists) {
     if (list.empty()) return Error("-I: empty path");
   }
-  if ((!include_files.empty() || !include_lists.empty()) && !private_scratch && homedir.empty() &&
-      tmpdir.empty()) {
+  if ((!include_files.empty() || !include_lists.empty()) && !has_scratch) {
     return Error("-i, -I: there is no scratch $HOME or /tmp to copy into").with_hint("add -M, -H DIR or -T DIR");
   }
   return success();

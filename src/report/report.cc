@@ -142,6 +142,14 @@ std::string render(const RunRecord& record) {
       j["limits"].push_back(limit_entry(e.name, e.value, e.display, e.mechanism, e.requested));
     }
   }
+  if (record.x11) {
+    const auto helper = [](const RunRecord::Helper& h) {
+      return json{{"label", h.label.empty() ? json(nullptr) : json(h.label)}, {"command", h.command}};
+    };
+    j["x11"] = json{{"display", record.x11->display},
+                    {"server", helper(record.x11->server)},
+                    {"window_manager", helper(record.x11->window_manager)}};
+  }
   return j.dump() + "\n";
 }
 

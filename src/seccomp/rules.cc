@@ -131,6 +131,14 @@ Result<void> add_deny_rules(scmp_filter_ctx ctx, const FilterOptions& options,
       if (auto added = add_rule(ctx, actions.deny, name); !added) return added;
     }
   }
+  // setgroups "succeeds" and changes nothing. The user namespace was made
+  // with setgroups denied (/proc/self/setgroups "deny", permanent for it and
+  // every namespace beneath) and the program holds no capability: the
+  // kernel refuses the call to everyone in the sandbox, so this gives no
+  // group to anyone and drops none. It only spares programs that re-assert
+  // their own identity as root (xterm's initgroups() before it starts the
+  // shell) from dying of an EPERM that cannot matter. DESIGN-DEPARTURES.md.
+  if (auto added = add_rule(ctx, SCMP_ACT_ERRNO(0), "setgroups"); !added) return added;
   // clone3 passes its flags in memory, where BPF cannot look: ENOSYS makes
   // glibc fall back to clone, whose flags are checked here.
   if (auto added = add_rule(ctx, actions.enosys, "clone3"); !added) return added;

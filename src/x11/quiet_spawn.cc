@@ -53,7 +53,14 @@ Result<Child> spawn_quietly(const Policy& policy, const std::vector<std::string>
   command.stdout_fd = log.fd();
   command.stderr_fd = log.fd();
   command.fds = policy.fds;
-  return spawn(*sealed, command);
+  auto child = spawn(*sealed, command);
+  if (!child) return child;
+  // A process group of its own: a signal to the caller's group (Ctrl-C, or
+  // `timeout` signalling its group) reaches the program, which the session
+  // forwards it to, not the helper, whose end would read as a closed window.
+  // init never execs, so its parent may still move it.
+  ::setpgid(child->pid(), child->pid());
+  return child;
 }
 
 }  // namespace sandbox::x11

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -65,16 +66,23 @@ std::string level_tag(const registry::Level& level) {
   return "c" + std::to_string(level.low) + ".c" + std::to_string(level.high);
 }
 
-// Removes path (a directory of ours) and what it holds.
+// Removes name (a directory of ours in parent_fd) and what it holds, unless
+// a session still holds its lock.
 void remove_tree(int parent_fd, const char* name) {
   const int fd = ::openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) return;
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {  // a live session (its level not reserved yet)
+    ::close(fd);
+    return;
+  }
   remove_contents(fd, 1);
   ::unlinkat(parent_fd, name, AT_REMOVEDIR);
 }
 
-// Leftovers of sessions whose supervisor died: ours, and labelled with a
-// level that no running sandbox holds (reserving it succeeds).
+// Leftovers of sessions whose supervisor died: ours, labelled with a level
+// that no running sandbox holds (reserving it succeeds), and not locked.
+// The lock covers a session's start, before its program's sandbox holds
+// the level: its X server and window manager run meanwhile.
 void sweep(const std::string& base) {
   const int base_fd = ::open(base.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (base_fd < 0) return;
@@ -113,6 +121,13 @@ Result<RunDir> RunDir::create(const registry::Level& level) {
   UniqueFd fd(::open(templ.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (!fd) {
     Error error = Error::from_errno("-X: cannot open " + templ);
+    ::rmdir(templ.c_str());
+    return error;
+  }
+  // Held while the session lives (and by its sandboxes' inits, which die
+  // with it): another session's sweep leaves the directory alone.
+  if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
+    Error error = Error::from_errno("-X: cannot lock " + templ);
     ::rmdir(templ.c_str());
     return error;
   }

@@ -38,6 +38,7 @@ Policy server_policy(const ServerSetup& s, int ready_fd) {
               // namespaces; say so rather than let Xephyr find out.
               "XEPHYR_NO_SHM=1"};
   p.fds = {ready_fd};
+  p.session_level = s.level;  // the program's categories, no label of its own
   return p;
 }
 
@@ -50,6 +51,7 @@ std::vector<std::string> server_argv(const ServerSetup& s, int ready_fd) {
           "-title", s.title,
           "-screen", std::to_string(o.width) + "x" + std::to_string(o.height),
           "-dpi", std::to_string(o.dpi),
+          "-resizeable",  // the nested screen follows the outer window's size (RandR)
           "-nolisten", "tcp",
           "-noreset",  // no reset, and no re-reading of the cookie, when clients leave
           "-extension", "MIT-SHM"};  // its clients live in other IPC namespaces
@@ -105,13 +107,15 @@ Result<void> check_socket(const ServerSetup& s) {
 
 }  // namespace
 
-Result<Child> start_server(const ServerSetup& setup, const HelperLog& log, int signal_fd) {
+Result<Child> start_server(const ServerSetup& setup, const HelperLog& log, int signal_fd,
+                           std::vector<std::string>* argv) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) return Error::from_errno("-X: cannot create a pipe");
   UniqueFd ready(fds[0]);
   UniqueFd ready_write(fds[1]);
 
   const Policy policy = server_policy(setup, ready_write.get());
+  if (argv != nullptr) *argv = server_argv(setup, ready_write.get());
   auto child = spawn_quietly(policy, server_argv(setup, ready_write.get()), log);
   if (!child) return std::move(child).error().wrap("-X: cannot start Xephyr");
   ready_write.reset();  // EOF when Xephyr closes or loses its copy

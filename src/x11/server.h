@@ -20,6 +20,7 @@ struct ServerSetup {
   std::string xephyr;       // the host path of Xephyr
   unsigned number = 0;      // the nested display
   std::string title;        // of Xephyr's window on the caller's display
+  std::string level;        // the session's, "s0:cA,cB"
   Policy::X11 options;      // size and DPI
   CallerDisplay caller;
   std::string socket_dir;   // host directory bound at /tmp/.X11-unix
@@ -29,6 +30,8 @@ struct ServerSetup {
 
 // Starts Xephyr and waits until it accepts connections (-displayfd), until
 // it exits, or until a signal arrives on signal_fd (a signalfd; -1: none).
-Result<Child> start_server(const ServerSetup& setup, const HelperLog& log, int signal_fd);
+// argv, when given, receives Xephyr's command line.
+Result<Child> start_server(const ServerSetup& setup, const HelperLog& log, int signal_fd,
+                           std::vector<std::string>* argv = nullptr);
 
 }  // namespace sandbox::x11

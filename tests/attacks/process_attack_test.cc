@@ -4,6 +4,8 @@
 // supervisor.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <cerrno>
 
 #include "attacks/support.h"
@@ -152,4 +154,31 @@ TEST(ProcessAttack, CannotPtraceInitOrTheSupervisor) {
   ::kill(supervisor, SIGKILL);
   finish(supervisor);
   kill_all_with(token);
+}
+
+// setgroups "succeeds" in the sandbox (xterm's initgroups() as root) but
+// changes nothing: the user namespace denies it for good and the program has
+// no capability. A program that joins the group of a host file it could not
+// read still cannot read it; one that drops its groups keeps them.
+TEST(ProcessAttack, SetgroupsSucceedsButGivesAndDropsNoGroup) {
+  const std::string file = "/var/log/apt/term.log";  // root:adm 0640 on Debian
+  struct stat st {};
+  if (::stat(file.c_str(), &st) != 0 || (st.st_mode & 0044) != 0040) GTEST_SKIP() << file << " is not group-only here";
+  const std::string script = R"(
+import os, sys
+before = os.getgroups()
+os.setgroups([int(sys.argv[2])])
+print("same" if os.getgroups() == before else "changed")
+os.setgroups([])
+print("same" if os.getgroups() == before else "changed")
+try:
+    open(sys.argv[1]).read(1)
+    print("read")
+except PermissionError:
+    print("denied")
+)";
+  const auto r = run(sandbox({"--ro", file, "python3", "-c", script, file, std::to_string(st.st_gid)}));
+  ASSERT_EQ(r.status, 0) << r.err;
+  // Root owns the file (it reads it as its owner); anyone else joined no group.
+  EXPECT_EQ(r.out, ::geteuid() == st.st_uid ? "same\nsame\nread\n" : "same\nsame\ndenied\n");
 }

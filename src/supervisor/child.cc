@@ -78,14 +78,14 @@ struct rusage usage_of(const launch::Report& report) {
   return usage;
 }
 
-// Whether wait() must see init gone before it returns: unless the caller
-// opted in (Command::status_before_teardown), always; its cgroups can be
-// removed only then, slirp4netns stopped only then (datagrams the program
-// sent are still on their way), and --timing shows the teardown. Otherwise the status
-// is returned as soon as init reported it, while the kernel still tears
-// the namespaces down (DESIGN §14), and init is reaped later (~Child).
+// Whether wait() must see init gone before it returns: always unless the
+// caller opted in (Command::status_before_teardown); and even then with
+// --timing (it shows the teardown), with slirp4netns (it forwards what the
+// program sent until the namespace is gone) and with cgroups that hold
+// limits or that no helper removes (only an empty group can go). Otherwise
+// the status is returned as soon as init reported it, while the kernel still
+// tears the namespaces down (DESIGN §14), and init is reaped later (~Child).
 bool must_reap_first(const Child::State& state) {
-  // slirp4netns forwards what the sandbox sent until its namespace is gone.
   if (!state.status_before_teardown || state.timing || state.slirp) return true;
   const limits::Resources& r = state.resources;
   if (!r.tracking && r.v1.empty()) return false;
@@ -216,7 +216,8 @@ Outcome Child::wait() {
     usage = usage_of(*exit_report(reports));
     state_->init_pending = true;                                  // exiting: ~Child reaps it
   }
-  // init is gone and with it every process of the sandbox: read what is left.
+  // init reported (every other process is gone) or is gone itself, and with
+  // it every process of the sandbox: read what is left.
   if (state_->slirp) state_->slirp->stop();                       // its network namespace is unused now
   if (state_->pty) state_->pty->drain();
   state_->relay.finish();                                         // every byte it wrote reaches the caller

@@ -99,7 +99,8 @@ Result<Child> spawn(const SealedPolicy& sealed, const Command& command) {
 
   cgroup::DeferredRemoval leaf_removal;                           // the helper's copy outlives us
   net::AfterInit after_init;                                      // the helper removes a tracking-only leaf
-  if (resources->tracking_only() && cgroup::prepare_removal(*resources->tracking, leaf_removal)) {
+  if (command.status_before_teardown && resources->tracking_only() &&
+      cgroup::prepare_removal(*resources->tracking, leaf_removal)) {
     after_init = {&cgroup::remove_deferred, &leaf_removal};       // once init exited: the status need not wait
   }
   std::optional<net::NamespaceHelper> namespace_helper;          // makes the network namespace beside init

@@ -208,6 +208,9 @@ def main():
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     memory_table = "\n".join(lines)
 
+    launch_cost_path = os.path.join(a.results, "launch_cost.md")
+    launch_cost = open(launch_cost_path).read().strip() if os.path.exists(launch_cost_path) else "n/a"
+
     steps, timing_runs = load_timing(a.results)
     lines = ["| process | step | median µs |", "|---|---|---:|"]
     for who, what, med, _ in steps:
@@ -222,6 +225,8 @@ def main():
     print(target_table)
     print("\nMemory for `S sleep 1`\n")
     print(memory_table)
+    print("\nLaunch cost, interleaved (bench/launch_cost)\n")
+    print(launch_cost)
     print(f"\nsandbox --timing true, median of {timing_runs} launches\n")
     print(timing_table)
 
@@ -275,6 +280,17 @@ CI does not run benchmarks, and no test asserts a time: these figures are measur
 
 {memory_table}
 
+## Launch cost, variants interleaved launch by launch (`bench/launch_cost.cc`)
+
+`S /usr/bin/true`; each round runs every variant in a rotated order. Single: one launch after a
+5 ms idle gap. Back to back: 50 launches in a row. 2 at a time: 200 launches, two running at
+once. CPU per launch: 30 launches, then the CPU of every process of the launched trees
+(orphans included: the harness is a child subreaper) plus the kernel threads' CPU over that
+time (the kworkers that tear the network namespaces down; machine-wide, so other load on the
+machine inflates it for every variant alike). Ratios are medians over bwrap's.
+
+{launch_cost}
+
 ## Where a launch spends its time: `sandbox --timing true`, median of {timing_runs} launches
 
 Wall time per step (so a step that waited for a CPU looks long). Supervisor lines are
@@ -282,7 +298,10 @@ consecutive intervals from `spawn()`; init and command lines run from the previo
 same process (init's first from just before `clone3`, so it holds the namespace creation; the
 command's first from init's vfork); init's own seccomp filter is loaded while the command
 already runs. The `after` line runs from the last stamp to the supervisor seeing init exit
-(exec of the payload, its run and exit, init's exit and the namespaces' teardown).
+(exec of the payload, its run and exit, init's exit and the namespaces' teardown); `of which
+after the status` is the part after init reported the status (every other process gone), which
+`sandbox` no longer waits for without `--timing` (DESIGN §14), and `spawn() to the status` is
+the launch as the caller sees it.
 
 {timing_table}
 

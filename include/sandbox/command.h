@@ -32,6 +32,12 @@ struct Command {
   // restores the terminal first. Off: wait() touches no signal disposition or
   // mask, and the program gets signals only through Child::kill().
   bool forward_signals = false;
+  // Opt-in for a launcher that exits right after wait() (the `sandbox`
+  // command opts in): wait() returns as soon as the sandbox's last process is
+  // gone, before init's exit has torn its namespaces down (DESIGN §14); init
+  // is reaped by ~Child, or by this process's parent when it exits first.
+  // Off: wait() returns once init is reaped, as a zombie-free library call.
+  bool status_before_teardown = false;
 
   // The command as the calling process would run it: its environment
   // (environ), its working directory and its descriptors 0, 1 and 2. Reads

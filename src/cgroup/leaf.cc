@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -170,6 +171,34 @@ bool Leaf::remove() {
   if (::rmdir(path_.c_str()) != 0 && errno != ENOENT) return false;
   path_.clear();
   return true;
+}
+
+bool prepare_removal(const Leaf& leaf, DeferredRemoval& removal) {
+  const std::string& path = leaf.path();
+  if (!leaf.v2() || path.empty() || path.size() + sizeof("/cgroup.kill") > sizeof(removal.path)) return false;
+  std::memcpy(removal.path, path.c_str(), path.size() + 1);
+  removal.prepared = true;
+  return true;
+}
+
+void remove_deferred(const void* context) noexcept {
+  const auto* removal = static_cast<const DeferredRemoval*>(context);
+  if (removal == nullptr || !removal->prepared) return;
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    if (::rmdir(removal->path) == 0 || errno == ENOENT) return;
+    if (errno != EBUSY) return;  // a later run's sweep removes it
+    char kill_file[sizeof(removal->path)];
+    const std::size_t n = std::strlen(removal->path);
+    std::memcpy(kill_file, removal->path, n);
+    std::memcpy(kill_file + n, "/cgroup.kill", sizeof("/cgroup.kill"));
+    const int fd = ::open(kill_file, O_WRONLY | O_CLOEXEC);
+    if (fd >= 0) {
+      [[maybe_unused]] const ssize_t w = ::write(fd, "1", 1);
+      ::close(fd);
+    }
+    const timespec pause{0, 1'000'000};
+    ::nanosleep(&pause, nullptr);
+  }
 }
 
 std::string leaf_name(const std::string& label, pid_t supervisor) {

@@ -58,6 +58,20 @@ class Leaf {
   bool v2_ = false;
 };
 
+// A v2 leaf's removal, prepared in memory that a forked helper keeps: its
+// path in a fixed buffer, so that the removal needs no allocation. Run by
+// the network-namespace helper once init has exited (net/namespace.h), so
+// that the supervisor can return the status before init's teardown ends.
+struct DeferredRemoval {
+  char path[512] = {};
+  bool prepared = false;
+};
+// Fills `removal` for `leaf` (false if its path does not fit).
+bool prepare_removal(const Leaf& leaf, DeferredRemoval& removal);
+// Async-signal-safe: SIGKILL to what is left (cgroup.kill), then rmdir,
+// retried while the kernel still counts an exiting process (at most ~1 s).
+void remove_deferred(const void* removal) noexcept;
+
 // "sandbox-c12.c345-<pid>" for the label "sandbox_t:s0:c12,c345".
 std::string leaf_name(const std::string& label, pid_t supervisor);
 

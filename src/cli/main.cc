@@ -63,6 +63,7 @@ int main(int argc, char** argv) {
   sandbox::Command command = sandbox::Command::from_this_process(invocation->command);
   command.fds = policy.fds;
   command.forward_signals = true;
+  command.status_before_teardown = true;  // we exit right after wait() (DESIGN §14)
   if (policy.x11.enabled) {  // -X: the session, and the same report
     return sandbox::report::finish(policy, record, sandbox::cli::run_x11(policy, command, record));
   }
@@ -79,5 +80,11 @@ int main(int argc, char** argv) {
   const sandbox::Outcome outcome = child->wait();
   if (!outcome.message.empty()) std::cerr << "sandbox: " << outcome.message << '\n';
   record.outcome = outcome;
-  return sandbox::report::finish(policy, record, outcome.exit_status());
+  const int status = sandbox::report::finish(policy, record, outcome.exit_status());
+  // The sandbox has ended: nothing of it runs. Its init may still be tearing
+  // its namespaces down; the caller gets the status now and our parent reaps
+  // init, instead of ~Child waiting for it here (DESIGN §14).
+  std::cout.flush();
+  std::fflush(nullptr);
+  ::_exit(status);
 }

@@ -30,6 +30,18 @@ std::string flag_names(const options::Option& o) {
 }  // namespace
 
 Result<Invocation> parse(int argc, char** argv) {
+  // The common launch, `sandbox COMMAND [ARG...]` with no option: the default
+  // profile as it is. The option parser below is not built: making its ~100
+  // options costs a launch more than anything it would parse (DESIGN §14).
+  // Everything from COMMAND on is the command's, as with prefix_command().
+  if (argc >= 2 && argv[1][0] != '\0' && argv[1][0] != '-') {
+    auto base = profile::load("default");
+    if (!base) return std::move(base).error();
+    Invocation inv;
+    inv.policy = std::move(*base);
+    inv.command.assign(argv + 1, argv + argc);
+    return inv;
+  }
   CLI::App app("Run COMMAND with no ambient authority: it can use only what it is handed.",
                "sandbox");
   app.prefix_command();  // everything from COMMAND on belongs to the command

@@ -8,6 +8,7 @@
 #include <ctime>
 
 #include "init/subreaper.h"
+#include "util/sys.h"
 
 namespace sandbox::init {
 namespace {
@@ -73,7 +74,15 @@ void reap(pid_t command, bool wait_all, int report_fd, ReportExit report_exit, c
     }
     if (command_done && (!wait_all || none_left)) break;
   }
-  if (children_fd >= 0) kill_tree(children_fd);  // no pid namespace kills them for us
+  // Every other process of the sandbox is killed and reaped before the
+  // status leaves: the supervisor may return it at once (DESIGN §14), while
+  // our own exit still tears the namespaces down. Nothing of the sandbox
+  // runs once the status is read; init's next step is exit.
+  kill_tree(children_fd);
+  // Our copies of the command's descriptors (its stdio, the handed ones) go
+  // too, so a reader of a pipe the sandbox wrote sees its end with the status.
+  if (report_fd > 0) sys::close_range(0, static_cast<unsigned>(report_fd) - 1);
+  sys::close_range(static_cast<unsigned>(report_fd) + 1, ~0U);
   report_exit(report_fd, command_status);
   ::_exit(exit_code(command_status));
 }

@@ -23,7 +23,10 @@ inline constexpr int kForwardedSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT,
 // and unblocked in the command before exec.
 void fill_signal_set(sigset_t* set) noexcept;
 
-// Never returns: reports the command's wait status on report_fd and exits.
+// Never returns: kills and reaps every process left in the sandbox, then
+// reports the command's wait status on report_fd and exits (the status is
+// the sandbox's end: nothing of it runs any more, only init's own exit and
+// the teardown of its namespaces follow).
 // With wait_all, waits until the last process in the sandbox is gone.
 // children_fd >= 0: init is a subreaper without a pid namespace
 // (init/subreaper.h): the tree is signalled through it, and killed before

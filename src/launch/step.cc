@@ -1,13 +1,29 @@
 #include "launch/step.h"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 namespace sandbox::launch {
+
+namespace {
+
+std::int64_t microseconds(const timeval& tv) {
+  return static_cast<std::int64_t>(tv.tv_sec) * 1'000'000 + tv.tv_usec;
+}
+
+}  // namespace
 
 void report_exit(int report_fd, int wait_status) noexcept {
   Report report;
   report.kind = Report::Kind::exited;
   report.wait_status = wait_status;
+  struct rusage self {};
+  struct rusage children {};
+  if (::getrusage(RUSAGE_SELF, &self) == 0 && ::getrusage(RUSAGE_CHILDREN, &children) == 0) {
+    report.user_us = microseconds(self.ru_utime) + microseconds(children.ru_utime);
+    report.system_us = microseconds(self.ru_stime) + microseconds(children.ru_stime);
+    report.max_rss_kib = self.ru_maxrss > children.ru_maxrss ? self.ru_maxrss : children.ru_maxrss;
+  }
   [[maybe_unused]] const ssize_t n = ::write(report_fd, &report, sizeof(report));
 }
 

@@ -57,7 +57,9 @@ void report_exit(int report_fd, int wait_status) noexcept;
 
 // Sent over the CLOEXEC report pipe. A failure names the step, the errno
 // and, for view steps, the index of the mount operation; init sends
-// `exited` with the command's wait status just before it exits.
+// `exited` with the command's wait status just before it exits, once every
+// other process of the sandbox is gone, with what init and every process it
+// reaped used (its own rusage plus its children's: what waitid would give).
 struct Report {
   enum class Kind : std::uint32_t { failure = 1, exited = 2 };
   Kind kind = Kind::failure;
@@ -65,6 +67,9 @@ struct Report {
   std::int32_t errno_value = 0;
   std::int32_t wait_status = 0;
   std::uint32_t index = 0;
+  std::int64_t user_us = 0;    // exited: CPU time, init and its reaped children
+  std::int64_t system_us = 0;
+  std::int64_t max_rss_kib = 0;  // the largest of them
 };
 
 }  // namespace sandbox::launch

@@ -54,6 +54,7 @@ Timing::Timing(Timing&& other) noexcept
     : clock_(std::exchange(other.clock_, nullptr)),
       start_ns_(other.start_ns_),
       clone_start_ns_(other.clone_start_ns_),
+      reported_ns_(other.reported_ns_),
       exited_ns_(other.exited_ns_),
       marks_(std::move(other.marks_)) {}
 
@@ -63,6 +64,7 @@ Timing& Timing::operator=(Timing&& other) noexcept {
     clock_ = std::exchange(other.clock_, nullptr);
     start_ns_ = other.start_ns_;
     clone_start_ns_ = other.clone_start_ns_;
+    reported_ns_ = other.reported_ns_;
     exited_ns_ = other.exited_ns_;
     marks_ = std::move(other.marks_);
   }
@@ -80,6 +82,7 @@ void Timing::mark_clone_start() {
   clone_start_ns_ = marks_.back().ns;
 }
 
+void Timing::mark_reported() { reported_ns_ = monotonic_ns(); }
 void Timing::mark_exited() { exited_ns_ = monotonic_ns(); }
 
 // Supervisor marks are consecutive intervals from spawn(). Child stamps are
@@ -87,7 +90,8 @@ void Timing::mark_exited() { exited_ns_ = monotonic_ns(); }
 // mark_clone_start() (so it holds clone3's namespace creation), the command's
 // first from init's fork stamp. Consecutive stamps of one step and one
 // process are merged. The last line runs from the last child stamp to
-// mark_exited(): exec, the program itself, init's exit and teardown.
+// mark_exited(): exec, the program itself, init's exit and teardown; the
+// part after init's exit report (mark_reported()) is shown on its own.
 std::string Timing::report() const {
   std::string out = "sandbox: --timing, microseconds per launch step:\n";
   std::int64_t previous = start_ns_;
@@ -132,8 +136,10 @@ std::string Timing::report() const {
   }
   if (exited != 0) {
     add_line(out, "after", "exec, run, exit, teardown", exited - last);
-    add_line(out, "total", "spawn() to init reaped", exited - start_ns_);
+    if (reported_ns_ != 0) add_line(out, "after", "of which after the status", exited - reported_ns_);
   }
+  if (reported_ns_ != 0) add_line(out, "total", "spawn() to the status", reported_ns_ - start_ns_);
+  if (exited != 0) add_line(out, "total", "spawn() to init reaped", exited - start_ns_);
   return out;
 }
 

@@ -51,6 +51,8 @@ class Timing {
   void mark(const char* what);
   // Right before clone3: the child's first step is measured from here.
   void mark_clone_start();
+  // The supervisor read init's exit report (the sandbox's end).
+  void mark_reported();
   // The supervisor saw init exit.
   void mark_exited();
   StepClock* clock() const { return clock_; }
@@ -68,6 +70,7 @@ class Timing {
   StepClock* clock_ = nullptr;
   std::int64_t start_ns_ = 0;
   std::int64_t clone_start_ns_ = 0;
+  std::int64_t reported_ns_ = 0;
   std::int64_t exited_ns_ = 0;
   std::vector<Mark> marks_;
 };

@@ -232,6 +232,14 @@ Result<Resources> prepare(const Limits& limits, const std::string& label) {
   return r;
 }
 
+bool Resources::tracking_only() const {
+  if (!tracking || !v1.empty() || memory_index != -2) return false;
+  for (const auto& e : enforcement) {
+    if (e.requested) return false;
+  }
+  return true;
+}
+
 void sweep_stale_groups(const Resources& resources) {
   const cgroup::Hierarchies& hierarchies = resources.hierarchies;
   if (hierarchies.v2) {

@@ -38,6 +38,9 @@ struct Resources {
   std::vector<LimitEnforcement> enforcement;
   std::optional<std::uint64_t> memory_limit;
 
+  // Only the v2 tracking leaf: no v1 group, no limit requested, so nothing
+  // is read from it once the sandbox ended and it may be removed later.
+  bool tracking_only() const;
   // The group that holds the memory limit, if a cgroup does.
   const cgroup::Leaf* memory_group() const;
   // Processes the memory limit's OOM killer ended (0 without a memory group).

@@ -1,10 +1,12 @@
 #include "net/namespace.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 
 #include "net/attach.h"
 #include "net/loopback.h"
@@ -14,9 +16,40 @@
 namespace sandbox::net {
 namespace {
 
+// The helper's copy of the caller's command line (the argument area of
+// /proc/self/cmdline) cleared, the way setproctitle() rewrites it: once it
+// outlives the status (AfterInit), no process other than init's tree shows
+// the sandbox's command, and nothing of it lingers in the process list.
+// Async-signal-safe: /proc/self/stat's fields 48 and 49 give the area.
+void clear_command_line() noexcept {
+  const int fd = ::open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  char buf[1024];
+  const ssize_t n = ::read(fd, buf, sizeof(buf) - 1);
+  ::close(fd);
+  if (n <= 0) return;
+  buf[n] = '\0';
+  const char* p = ::strrchr(buf, ')');  // the name may hold spaces; fields follow it
+  if (p == nullptr) return;
+  unsigned long field[52] = {};
+  int index = 2;  // the state is field 3
+  for (++p; *p != '\0' && index < 51; ++p) {
+    if (*p == ' ') {
+      ++index;
+    } else if (*p >= '0' && *p <= '9') {
+      field[index] = field[index] * 10 + static_cast<unsigned long>(*p - '0');
+    }
+  }
+  const unsigned long start = field[48];
+  const unsigned long end = field[49];
+  if (start != 0 && end > start && end - start < (1UL << 20)) {
+    ::memset(reinterpret_cast<void*>(start), 0, end - start);
+  }
+}
+
 // The helper: the caller's uid in the parent user namespace, so it holds
 // every capability in init's (the caller owns it) and none on the host.
-[[noreturn]] void run_helper(int channel) {
+[[noreturn]] void run_helper(int channel, AfterInit after_init) {
   int word = 0;
   int init = -1;
   int err = util::receive_fd(channel, 0, &word, &init);  // EPIPE: init ended first
@@ -27,15 +60,25 @@ namespace {
   int ns = -1;
   if (err == 0 && (ns = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC)) < 0) err = errno;
   const int sent = util::send_fd(channel, err, ns);
+  if (after_init.run != nullptr && init >= 0) {
+    clear_command_line();
+    if (ns >= 0) ::close(ns);  // init holds the namespace now
+    ::close(channel);
+    pollfd exited{init, POLLIN, 0};  // the pidfd is readable once init has exited
+    while (::poll(&exited, 1, -1) < 0 && errno == EINTR) {
+    }
+    after_init.run(after_init.context);
+  }
   ::_exit(err == 0 && sent == 0 ? 0 : 1);
 }
 
 }  // namespace
 
-Result<NamespaceHelper> NamespaceHelper::start() {
+Result<NamespaceHelper> NamespaceHelper::start(AfterInit after_init) {
   auto channel = make_channel();
   if (!channel) return std::move(channel).error();
   NamespaceHelper helper;
+  helper.stays_ = after_init.run != nullptr;
   helper.helper_end_ = std::move(channel->first);
   helper.init_end_ = std::move(channel->second);
   int pidfd = -1;
@@ -47,7 +90,7 @@ Result<NamespaceHelper> NamespaceHelper::start() {
   if (pid < 0) return Error::from_errno("cannot start the network namespace helper (clone3)");
   if (pid == 0) {
     helper.init_end_.reset();  // EOF once init and the supervisor let go of it
-    run_helper(helper.helper_end_.get());
+    run_helper(helper.helper_end_.get(), after_init);
   }
   helper.pidfd_ = UniqueFd(pidfd);
   return helper;

@@ -20,11 +20,24 @@
 
 namespace sandbox::net {
 
+// Work that needs init gone, run by the helper once init has exited
+// (async-signal-safe, no allocation: the helper is a fork). With it, the
+// helper outlives its answer: it waits for init's exit, runs it, exits; the
+// supervisor need not wait for init's teardown before it returns the
+// status (DESIGN §14), e.g. to remove the cgroup leaf.
+struct AfterInit {
+  void (*run)(const void* context) noexcept = nullptr;
+  const void* context = nullptr;  // in the supervisor's memory at start(): the helper's copy
+};
+
 // The supervisor's side.
 class NamespaceHelper {
  public:
   // Before clone3: makes the socket pair and forks the helper, which waits.
-  static Result<NamespaceHelper> start();
+  static Result<NamespaceHelper> start(AfterInit after_init = {});
+
+  // Whether the helper runs an AfterInit: it lives until init has exited.
+  bool stays() const { return stays_; }
 
   // init's end of the pair, for the launch plan.
   UniqueFd take_init_end() { return std::move(init_end_); }
@@ -43,6 +56,7 @@ class NamespaceHelper {
 
  private:
   NamespaceHelper() = default;
+  bool stays_ = false;
   UniqueFd pidfd_;
   UniqueFd helper_end_;
   UniqueFd init_end_;

@@ -70,6 +70,8 @@ constexpr const char* kInitAllowed[] = {
     "poll", "ppoll", "pselect6", "epoll_wait", "epoll_pwait", "epoll_pwait2", "epoll_ctl",
     "prctl", "getpid", "getppid", "gettid", "sched_yield", "futex",
     "brk", "mmap", "munmap", "madvise", "fstat", "newfstatat", "lseek", "fcntl", "getrandom",
+    "getrusage",    // its exit report carries what the sandbox used
+    "close_range",  // its copies of the command's descriptors go before that report
 };
 
 // Syscalls newer than libseccomp 2.5.4's tables.

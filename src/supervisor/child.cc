@@ -59,6 +59,39 @@ bool drain_reports(int fd, std::vector<launch::Report>& reports) {
   }
 }
 
+// init's exit report, once read: the sandbox has ended (init::reap).
+const launch::Report* exit_report(const std::vector<launch::Report>& reports) {
+  for (const auto& report : reports) {
+    if (report.kind == launch::Report::Kind::exited) return &report;
+  }
+  return nullptr;
+}
+
+// What init used with every process it reaped, as waitid would give it.
+struct rusage usage_of(const launch::Report& report) {
+  struct rusage usage {};
+  usage.ru_utime = {static_cast<time_t>(report.user_us / 1'000'000),
+                    static_cast<suseconds_t>(report.user_us % 1'000'000)};
+  usage.ru_stime = {static_cast<time_t>(report.system_us / 1'000'000),
+                    static_cast<suseconds_t>(report.system_us % 1'000'000)};
+  usage.ru_maxrss = static_cast<long>(report.max_rss_kib);
+  return usage;
+}
+
+// Whether wait() must see init gone before it returns: always unless the
+// caller opted in (Command::status_before_teardown); and even then with
+// --timing (it shows the teardown), with slirp4netns (it forwards what the
+// program sent until the namespace is gone) and with cgroups that hold
+// limits or that no helper removes (only an empty group can go). Otherwise
+// the status is returned as soon as init reported it, while the kernel still
+// tears the namespaces down (DESIGN §14), and init is reaped later (~Child).
+bool must_reap_first(const Child::State& state) {
+  if (!state.status_before_teardown || state.timing || state.slirp) return true;
+  const limits::Resources& r = state.resources;
+  if (!r.tracking && r.v1.empty()) return false;
+  return !(r.tracking_only() && state.namespace_helper && state.namespace_helper->stays());
+}
+
 }  // namespace
 
 void hold_forwarded_signals() {
@@ -73,7 +106,15 @@ Child::Child(Child&&) noexcept = default;
 Child& Child::operator=(Child&&) noexcept = default;
 
 Child::~Child() {
-  if (!state_ || state_->waited) return;
+  if (!state_) return;
+  if (state_->init_pending) {  // it reported and exits on its own: reaped here
+    siginfo_t info{};
+    ::waitid(sys::kPidfd, static_cast<id_t>(state_->pidfd.get()), &info, WEXITED);
+    state_->resources.remove();         // unless the helper was first
+    state_->namespace_helper.reset();   // killed if still there, and reaped
+    return;
+  }
+  if (state_->waited) return;
   sys::pidfd_send_signal(state_->pidfd.get(), SIGKILL);
   state_->resources.kill();  // the second net: everything in its cgroups
   siginfo_t info{};
@@ -100,6 +141,8 @@ Outcome Child::wait() {
   ForwardedSignals signals(state_->forward_signals);
   std::vector<launch::Report> reports;
   bool report_open = true;
+  bool reported = false;  // init's exit report: every other process is gone
+  bool reaped = false;
   siginfo_t init_exit{};
   struct rusage usage {};  // init's, with every process it reaped
   // The caller's terminal is raw while a pty relays to it (restored on return).
@@ -155,20 +198,33 @@ Outcome Child::wait() {
     if (state_->pty) state_->pty->dispatch(pty_slots);
     if ((fds[2].revents & (POLLIN | POLLHUP)) != 0) {
       report_open = !drain_reports(state_->report.get(), reports);
+      if (!reported && exit_report(reports) != nullptr) {
+        reported = true;
+        if (state_->timing) state_->timing->mark_reported();
+        if (!must_reap_first(*state_)) break;                   // the status, before the teardown
+      }
     }
     if ((fds[0].revents & POLLIN) != 0) {
-      if (sys::waitid(sys::kPidfd, static_cast<id_t>(state_->pidfd.get()), &init_exit, WEXITED, &usage) == 0) break;
+      if (sys::waitid(sys::kPidfd, static_cast<id_t>(state_->pidfd.get()), &init_exit, WEXITED, &usage) == 0) {
+        reaped = true;
+        break;
+      }
       if (errno != EINTR) break;
     }
   }
-  // init is gone and with it every process of the sandbox: read what is left.
+  if (!reaped && reported) {
+    usage = usage_of(*exit_report(reports));
+    state_->init_pending = true;                                  // exiting: ~Child reaps it
+  }
+  // init reported (every other process is gone) or is gone itself, and with
+  // it every process of the sandbox: read what is left.
   if (state_->slirp) state_->slirp->stop();                       // its network namespace is unused now
   if (state_->pty) state_->pty->drain();
   state_->relay.finish();                                         // every byte it wrote reaches the caller
   state_->offsets.give_back(state_->handover_channel.get());       // as if it had read the caller's file
   raw.reset();
   if (state_->timing) state_->timing->mark_exited();
-  while (report_open) report_open = !drain_reports(state_->report.get(), reports);
+  while (report_open && !reported) report_open = !drain_reports(state_->report.get(), reports);
   state_->waited = true;
   if (state_->timing) {
     const std::string text = state_->timing->report();

@@ -14,6 +14,7 @@
 #include "label/label.h"
 #include "launch/plan.h"
 #include "launch/step.h"
+#include "net/namespace.h"
 #include "net/slirp.h"
 #include "launch/timing.h"
 #include "limits/resources.h"
@@ -49,6 +50,9 @@ struct Child::State {
   std::optional<supervisor::PtyRelay> pty;       // --pty
   supervisor::ControlClients control;            // the control socket's clients
   std::optional<net::Slirp> slirp;              // --net=filtered: stopped when init is gone
+  // The network namespace's helper, when it stays to remove the tracking
+  // leaf once init exited (net/namespace.h AfterInit); reaped at the end.
+  std::optional<net::NamespaceHelper> namespace_helper;
   // Handed descriptors; init sends each one it reopened read-only on the
   // channel, and their offsets go back to the caller's (handover/offsets.h).
   handover::Offsets offsets;
@@ -61,6 +65,8 @@ struct Child::State {
   int stdio[3] = {0, 1, 2};
   bool waited = false;
   bool killed = false;
+  bool status_before_teardown = false;  // Command's opt-in
+  bool init_pending = false;  // wait() returned on init's exit report; init not reaped yet
 };
 
 // Fills in what the run used and whether the memory limit killed it, then

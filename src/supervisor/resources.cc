@@ -38,6 +38,7 @@ void settle_resources(Child::State& state, const struct rusage& usage, Outcome& 
     outcome.message = "killed: out of memory (limit " +
                       limits::format_bytes(r.memory_limit.value_or(0)) + ")";
   }
+  if (state.init_pending) return;  // init still exits: its leaf goes after it (helper or ~Child)
   r.kill();    // nothing is left once the pid namespace ended; a second net all the same
   r.remove();  // never leaked: a failure here is swept by a later run
 }

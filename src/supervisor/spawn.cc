@@ -12,6 +12,7 @@
 #include "handover/offsets.h"
 #include "handover/relay.h"
 #include "handover/reopen.h"
+#include "cgroup/leaf.h"
 #include "launch/child.h"
 #include "launch/plan.h"
 #include "net/attach.h"
@@ -101,9 +102,15 @@ Result<Child> spawn(const SealedPolicy& sealed, const Command& command) {
   UniqueFd report_read(pipe_fds[0]);
   UniqueFd report_write(pipe_fds[1]);
 
+  cgroup::DeferredRemoval leaf_removal;                           // the helper's copy outlives us
+  net::AfterInit after_init;                                      // the helper removes a tracking-only leaf
+  if (command.status_before_teardown && resources->tracking_only() &&
+      cgroup::prepare_removal(*resources->tracking, leaf_removal)) {
+    after_init = {&cgroup::remove_deferred, &leaf_removal};       // once init exited: the status need not wait
+  }
   std::optional<net::NamespaceHelper> namespace_helper;          // makes the network namespace beside init
   if (plan->new_network) {
-    auto helper = net::NamespaceHelper::start();                  // forked now, it waits for init's word
+    auto helper = net::NamespaceHelper::start(after_init);        // forked now, it waits for init's word
     if (!helper) return std::move(helper).error();
     plan->network_namespace = helper->take_init_end();
     namespace_helper.emplace(std::move(*helper));
@@ -166,7 +173,7 @@ Result<Child> spawn(const SealedPolicy& sealed, const Command& command) {
   relay->close_child_ends();                                      // init's alone: the command sees the end of its input
   if (namespace_helper) {                                         // asleep at once: init's ask finds a free core
     plan->network_namespace.reset();                              // init's alone: EOF reaches the helper if init dies
-    namespace_helper->reap();                                     // it exits once it has answered
+    if (!namespace_helper->stays()) namespace_helper->reap();     // it exits once it has answered
   }
   if (timing) timing->mark("clone3 returned in the parent");
 
@@ -185,12 +192,14 @@ Result<Child> spawn(const SealedPolicy& sealed, const Command& command) {
   state->timing = std::move(timing);
   state->resources = std::move(*resources);
   state->started = started;
+  state->namespace_helper = std::move(namespace_helper);          // staying: it removes the leaf after init
   state->profile = policy.profile;
   state->argv = argv;
   state->offsets = std::move(*offsets);
   state->handover_channel = std::move(handover_channel);
   state->relay = std::move(*relay);
   state->forward_signals = command.forward_signals;
+  state->status_before_teardown = command.status_before_teardown;
   state->stdio[0] = command.stdin_fd;
   state->stdio[1] = command.stdout_fd;
   state->stdio[2] = command.stderr_fd;
@@ -200,7 +209,7 @@ Result<Child> spawn(const SealedPolicy& sealed, const Command& command) {
   Child::State& running = *state;
   Child child(std::move(state));                                  // from here on, a failure kills the sandbox
   if (auto relaying = running.relay.start(); !relaying) return std::move(relaying).error();  // the pipes flow from now on
-  if (namespace_helper && running.timing) running.timing->mark("network namespace helper reaped");
+  if (running.namespace_helper && running.timing) running.timing->mark("network namespace helper reaped");
   limits::sweep_stale_groups(running.resources);                  // leaves of SIGKILLed supervisors, while init works
   if (running.timing) running.timing->mark("stale cgroup leaves swept");
   if (plan->network.filtered) {

@@ -4,13 +4,19 @@
 // supervisor.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <cerrno>
 
 #include "attacks/support.h"
 
 using namespace attack;
+using testing_support::TempDir;
 
 namespace {
 
@@ -33,6 +39,54 @@ TEST(ProcessAttack, SetsidDoubleForkedDaemonDiesWithTheSandbox) {
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_TRUE(processes_with(token).empty()) << "a daemon outlived the sandbox";
   kill_all_with(token);
+}
+
+// Whether some process holds a flock(1) lock on `path` (shared or not).
+bool lock_held(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool held = ::flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+  ::close(fd);
+  return held;
+}
+
+// The status comes back as soon as the sandbox's last process is gone, before
+// its namespaces are torn down (DESIGN §14), never before that: init kills and
+// reaps every process left before it reports. Daemons that ignore every
+// catchable signal each hold a lock on a granted file until they die; the
+// lock is tried the instant the status is back (one system call: a status
+// given before the kill would leave them alive for the whole teardown of the
+// namespaces), and repeated to catch that window.
+TEST(ProcessAttack, NothingOfTheSandboxRunsOnceTheStatusIsBack) {
+  TempDir dir(true);
+  const std::string lock = dir.write("lock", "", 0666);
+  const std::string token = unique_sleep_argument();
+  const std::string daemons = "for i in 1 2 3 4; do setsid sh -c 'trap \"\" HUP TERM INT; exec flock -s " + lock +
+                              " sleep " + token + "' </dev/null >/dev/null 2>&1 & done; sleep 0.3; exit 5";
+  // Control: unconfined, the daemons still hold the lock when the command is back.
+  EXPECT_EQ(run({"sh", "-c", daemons}).status, 5);
+  EXPECT_TRUE(lock_held(lock)) << "control daemons hold no lock";
+  kill_all_with(token);
+  ASSERT_TRUE(wait_for([&] { return !lock_held(lock); }, 2));
+
+  for (int i = 0; i < 20; ++i) {
+    // stdio on /dev/null (no relay thread to stop first): the status is back
+    // the moment the kernel has it.
+    const pid_t supervisor = start(sandbox({"--rw", dir.path(), "sh", "-c", daemons}));
+    const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, supervisor, 0));
+    pollfd exited{pidfd, POLLIN, 0};
+    const bool ended = ::poll(&exited, 1, 10'000) == 1;  // bounded: a hung sandbox fails, never hangs
+    if (!ended) ::kill(supervisor, SIGKILL);
+    int status = 0;
+    ::waitpid(supervisor, &status, 0);
+    const bool held = lock_held(lock);  // the instant the status is back
+    ::close(pidfd);
+    ASSERT_TRUE(ended) << "the sandbox did not end within 10 s";
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 5) << status;
+    EXPECT_FALSE(held) << "a daemon of the sandbox still ran when its status came back (run " << i << ")";
+    kill_all_with(token);
+    if (held) wait_for([&] { return !lock_held(lock); }, 2);
+  }
 }
 
 TEST(ProcessAttack, WaitAllWaitsForTheDaemonWithinTheTimeout) {

@@ -106,6 +106,23 @@ TEST(Library, ACommandThatExitsIsReaped) {
   EXPECT_EQ(errno, ECHILD);
 }
 
+// Command::status_before_teardown: wait() may return while init still exits
+// (nothing of the sandbox runs any more); ~Child reaps it all the same.
+TEST(Library, StatusBeforeTeardownStillReapsInit) {
+  pid_t pid = -1;
+  {
+    sandbox::Command command = command_of({"sh", "-c", "exit 3"});
+    command.status_before_teardown = true;
+    auto child = sandbox::spawn(sealed_default(), command);
+    ASSERT_TRUE(child) << child.error().message();
+    pid = child->pid();
+    EXPECT_EQ(child->wait().exit_status(), 3);
+  }
+  errno = 0;
+  EXPECT_EQ(::waitpid(pid, nullptr, WNOHANG), -1);
+  EXPECT_EQ(errno, ECHILD);
+}
+
 TEST(Library, TwoThreadsSpawnAtOnce) {
   const sandbox::SealedPolicy sealed = sealed_default();
   constexpr int kThreads = 2;

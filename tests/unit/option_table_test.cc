@@ -180,6 +180,38 @@ TEST_F(OptionTable, ProfileErrorsNameFileLineAndKey) {
   }
 }
 
+// `sandbox COMMAND...` without options skips the option parser (cli/parse.cc):
+// the same policy and command as the parser gives for `sandbox -- COMMAND...`.
+TEST(CommandLine, WithoutOptionsTheSameAsThroughTheOptionParser) {
+  auto parse = [](std::vector<std::string> args) {
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    return cli::parse(static_cast<int>(args.size()), argv.data());
+  };
+  for (const std::vector<std::string>& command :
+       {std::vector<std::string>{"true"}, {"sh", "-c", "echo $0", "--ro", "-t", "--"}, {"./x", "--help"}}) {
+    std::vector<std::string> fast = {"sandbox"};
+    fast.insert(fast.end(), command.begin(), command.end());
+    std::vector<std::string> parsed = {"sandbox", "--"};
+    parsed.insert(parsed.end(), command.begin(), command.end());
+    auto a = parse(fast);
+    auto b = parse(parsed);
+    ASSERT_TRUE(a.ok()) << a.error().message();
+    ASSERT_TRUE(b.ok()) << b.error().message();
+    EXPECT_EQ(a->command, command);
+    EXPECT_EQ(b->command, command);
+    EXPECT_EQ(a->action, b->action);
+    EXPECT_EQ(profile::to_toml(a->policy), profile::to_toml(b->policy));
+  }
+  // An option, or an empty first word, still goes through the parser.
+  auto option = parse({"sandbox", "--bogus-option", "true"});
+  EXPECT_FALSE(option.ok());
+  auto empty = parse({"sandbox", ""});
+  ASSERT_TRUE(empty.ok());
+  EXPECT_EQ(empty->command, std::vector<std::string>{""});
+}
+
 TEST_F(OptionTable, ShortNamesAreUnique) {
   std::map<std::string, std::string> seen = {{"t", "type"}, {"h", "help"}};
   for (const auto& o : options::all()) {

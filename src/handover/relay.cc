@@ -276,9 +276,15 @@ void Relay::rest_or_watch(Pipe& p, bool rested, std::int64_t taken, std::int64_t
 
 // Takes from the caller's pipe what the command has read of the copy;
 // returns how much that was.
+// More in the inner pipe than was copied into it means the command wrote
+// into it (its stdin reopened for writing): those bytes are not the
+// caller's, so nothing counts as read then. Once the inner pipe is closed,
+// nothing more is read: what it held stays in the caller's pipe.
 std::int64_t Relay::take_read(Pipe& p) {
-  const std::int64_t left = p.ours ? unread(p.ours.get()) : 0;
+  if (!p.ours) return 0;
+  const std::int64_t left = unread(p.ours.get());
   std::int64_t read = p.copied - left;
+  if (read <= 0) return 0;
   const std::int64_t taken = read;
   p.copied = left;
   while (read > 0) {
@@ -335,6 +341,7 @@ void Relay::deliver_stage(Pipe& p) {
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno == EPIPE) {  // the command closed its stdin: nothing more to copy
       quiet.raised();
+      take_read(p);  // what it read before (the rest stays in the caller's pipe)
       p.caller_done = true;
       p.ours.reset();
     }

@@ -66,8 +66,14 @@ inline std::vector<pid_t> processes_with(const std::string& token) {
   while (const dirent* entry = ::readdir(proc)) {
     const pid_t pid = static_cast<pid_t>(std::atoi(entry->d_name));
     if (pid <= 0 || pid == ::getpid()) continue;
-    std::ifstream file("/proc/" + std::string(entry->d_name) + "/cmdline");
-    const std::string cmdline((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    // read(2), not a stream: a process that exits meanwhile fails the read
+    // with ESRCH, which libstdc++'s filebuf turns into an exception.
+    std::string cmdline;
+    const int fd = ::open(("/proc/" + std::string(entry->d_name) + "/cmdline").c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    char buf[4096];
+    for (ssize_t n; (n = ::read(fd, buf, sizeof(buf))) > 0;) cmdline.append(buf, static_cast<std::size_t>(n));
+    ::close(fd);
     std::string::size_type start = 0;
     while (start < cmdline.size()) {
       const auto end = cmdline.find('\0', start);

@@ -8,6 +8,8 @@
 
 namespace sandbox {
 
+class Observer;  // sandbox/observer.h
+
 struct Command {
   // argv[0] is the command: a path (granted read + execute, naming it is the
   // grant) or a name looked up in the sandbox's PATH.
@@ -32,6 +34,11 @@ struct Command {
   // restores the terminal first. Off: wait() touches no signal disposition or
   // mask, and the program gets signals only through Child::kill().
   bool forward_signals = false;
+  // --explain: the tracer of the tree (sandbox/observer.h), not owned; it
+  // must outlive the Child. Needs Policy::explain (which selects the seccomp
+  // variant that stops for it); without an observer that variant makes
+  // every observed call fail with ENOSYS (fail closed).
+  Observer* observer = nullptr;
 
   // The command as the calling process would run it: its environment
   // (environ), its working directory and its descriptors 0, 1 and 2. Reads

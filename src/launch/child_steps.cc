@@ -39,6 +39,16 @@ int enter_working_directory(const LaunchPlan& plan) {
   return ::chdir("/") == 0 ? 0 : errno;
 }
 
+int await_tracer(const LaunchPlan& plan) {
+  char byte = 0;
+  for (;;) {
+    const ssize_t n = ::read(plan.explain_sync.get(), &byte, 1);
+    if (n == 1) return 0;
+    if (n == 0) return ECHILD;  // the supervisor closed it untraced: no tracer, no command
+    if (errno != EINTR) return errno;
+  }
+}
+
 int block_signals() {
   sigset_t set;
   init::fill_signal_set(&set);

@@ -17,6 +17,11 @@ int install_stdio(const LaunchPlan& plan);
 // The caller's working directory when the view has it, else $HOME, else /.
 int enter_working_directory(const LaunchPlan& plan);
 
+// --explain: waits until the supervisor traces us (one byte on
+// plan.explain_sync); end of file means it could not, and we stop (fail
+// closed). Before we become undumpable: only then can it attach.
+int await_tracer(const LaunchPlan& plan);
+
 // Blocks the signals init forwards, and SIGCHLD: none is lost before reap().
 int block_signals();
 

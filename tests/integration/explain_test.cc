@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "report_schema.h"
 #include "support/run.h"
 
 using namespace testing_support;
@@ -232,6 +233,45 @@ TEST_F(Explain, JsonRecordsCarryTheIssuesFields) {
                             "\"sensitive\":false", "\"count\":1"}) {
     EXPECT_NE(records[0].find(field), std::string::npos) << field << " in " << records[0];
   }
+}
+
+TEST_F(Explain, LearnThatDoesNotConvergeExits125) {
+  const std::string profile = dir_.path() + "/never.toml";
+  auto args = app();
+  args.insert(args.begin(), {"--learn", profile, "--learn-runs", "1"});
+  const auto r = run(sandbox_explained(args));
+  EXPECT_EQ(r.status, 125) << r.err;
+  EXPECT_NE(r.err.find("still denied something new after 1 runs"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(profile));
+}
+
+TEST_F(Explain, TheReportHoldsTheDenialsAndMatchesItsSchema) {
+  const std::string report = dir_.path() + "/run.json";
+  auto args = app();
+  args.insert(args.begin(), {"--explain", "--report", report});
+  EXPECT_EQ(run(sandbox_explained(args)).status, 1);
+  const std::string schema = dir_.write("schema.json", kReportSchema);
+  const auto check = run({"/usr/bin/python3", "-c",
+                          "import json, sys, jsonschema\n"
+                          "r = json.load(open(sys.argv[2]))\n"
+                          "jsonschema.validate(r, json.load(open(sys.argv[1])))\n"
+                          "print(r['version'], len(r['denials']), r['denials'][0]['grant']['option'])\n",
+                          schema, report});
+  if (check.err.find("No module named 'jsonschema'") != std::string::npos) GTEST_SKIP() << "no python3-jsonschema";
+  EXPECT_EQ(check.out, "2 6 --ro\n") << check.err << read_file(report);
+}
+
+// A failed run on a terminal, without --explain: one line says what shows
+// the denials (script(1) gives the run a terminal).
+TEST_F(Explain, AFailedRunOnATerminalHintsAtExplain) {
+  const auto r = run({"script", "-qec", sandbox_bin() + " sh -c 'exit 3'", "/dev/null"});
+  EXPECT_EQ(r.status, 3) << r.out << r.err;
+  EXPECT_NE(r.out.find("sandbox --explain shows what it was denied"), std::string::npos) << r.out;
+  const auto ok = run({"script", "-qec", sandbox_bin() + " true", "/dev/null"});
+  EXPECT_EQ(ok.out.find("--explain"), std::string::npos) << ok.out;
+  // Not on a pipe (a filter's stderr stays the program's own).
+  const auto piped = run(sandbox_explained({"sh", "-c", "exit 3"}));
+  EXPECT_EQ(piped.err.find("--explain"), std::string::npos) << piped.err;
 }
 
 }  // namespace

@@ -13,8 +13,10 @@
 
 namespace sandbox::explain {
 
-// Whether the tracer decodes this call (the observed set of the seccomp
-// variant, seccomp/rules.cc kObserved, and the deny list).
+// The call `nr` with these arguments, of the stopped process pid: its
+// operation, path or address, command name and syscall name. For the
+// observed set of the seccomp variant (seccomp/rules.cc kObserved) and the
+// deny list.
 Attempt decode_entry(pid_t pid, std::uint64_t nr, const std::array<std::uint64_t, 6>& args,
                      bool denied_call);
 

@@ -3,11 +3,14 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/ptrace.h>
+#include <sys/syscall.h>
 #include <sys/user.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <unordered_map>
 #include <unordered_set>
@@ -49,12 +52,24 @@ void answer(pid_t pid, int err) {
 #endif
 }
 
+#if defined(SYS_connect)
+constexpr long kConnect = SYS_connect;
+#else
+constexpr long kConnect = -1;
+#endif
+
 bool is_stop_signal(int sig) {
   return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
 
+// A call stopped at its entry: decoded at its exit only if it failed (or
+// is a connect), so a call that works costs two stops and nothing more.
+// The program is stopped at both: its path and address arguments are the
+// same at the exit (a racing thread of its own aside; the output is advice).
 struct Pending {
-  Attempt attempt;
+  std::uint64_t nr = 0;
+  std::array<std::uint64_t, 6> args{};
+  bool denied = false;
 };
 
 class Loop {
@@ -153,23 +168,30 @@ class Loop {
     for (int i = 0; i < 6; ++i) args[i] = info.seccomp.args[i];
     const bool denied = info.seccomp.ret_data == seccomp::kTraceDenied;
     if (denied && !skip_call(pid)) return;  // killed (fail closed)
-    pending_[pid] = Pending{decode_entry(pid, info.seccomp.nr, args, denied)};
+    pending_[pid] = Pending{info.seccomp.nr, args, denied};
     ::ptrace(PTRACE_SYSCALL, pid, nullptr, nullptr);  // to its exit stop
   }
 
   void on_exit(pid_t pid) {
     auto it = pending_.find(pid);
     if (it == pending_.end()) return resume(pid);
-    Attempt attempt = std::move(it->second.attempt);
+    const Pending call = it->second;
     pending_.erase(it);
     __ptrace_syscall_info info{};
     const long n = ::ptrace(PTRACE_GET_SYSCALL_INFO, pid, reinterpret_cast<void*>(sizeof(info)), &info);
-    if (attempt.denied_call) {
+    int err = 0;
+    if (call.denied) {
       answer(pid, EPERM);
-      attempt.err = EPERM;
+      err = EPERM;
     } else if (n > 0 && info.op == PTRACE_SYSCALL_INFO_EXIT && info.exit.is_error != 0) {
-      attempt.err = static_cast<int>(-info.exit.rval);
+      err = static_cast<int>(-info.exit.rval);
     }
+    if (err == 0 && call.nr != static_cast<std::uint64_t>(kConnect)) {
+      ::ptrace(PTRACE_CONT, pid, nullptr, nullptr);
+      return;
+    }
+    Attempt attempt = decode_entry(pid, call.nr, call.args, call.denied);
+    attempt.err = err;
     // Recorded while the program is held here: what it says about the
     // failure comes after the record.
     if (attempt.err != 0 || (attempt.udp && attempt.op == Op::connect)) sink_(std::move(attempt));

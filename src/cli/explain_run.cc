@@ -4,6 +4,8 @@
 
 #include <cstdio>
 
+#include "sandbox/options.h"
+
 namespace sandbox::cli {
 namespace {
 
@@ -29,11 +31,28 @@ std::string explain_summary(const std::vector<explain::Denial>& denials, int arg
   if (grantable == 0) return line + "; no option grants them\n";
   if (grantable < denials.size()) line += " (" + std::to_string(denials.size() - grantable) + " not granted below)";
   line += "; to allow them: sandbox";
+  // A grant of a one-value option (--pids 8, --net host) replaces the one given.
+  std::vector<std::string> replaced;
+  for (const auto& d : denials) {
+    for (const auto& g : d.grants) {
+      const auto* o = g.option.rfind("--", 0) == 0 ? options::find(g.option.substr(2)) : nullptr;
+      if (o != nullptr && o->kind == options::Kind::value && !d.sensitive && !d.probe) replaced.push_back(g.option);
+    }
+  }
   const int options_end = argc - static_cast<int>(command.size());
   for (int i = 1; i < options_end; ++i) {
     const std::string word = argv[i];
     if (word == "--explain" || word.rfind("--explain=", 0) == 0 || word == "--") continue;
-    line += " " + quoted(word);
+    bool skip = false;
+    for (const auto& name : replaced) {
+      if (word == name) {
+        skip = true;
+        ++i;  // and its value
+      } else if (word.rfind(name + "=", 0) == 0) {
+        skip = true;
+      }
+    }
+    if (!skip) line += " " + quoted(word);
   }
   for (const auto& word : explain::grant_words(denials)) line += " " + quoted(word);
   if (!command.empty() && !command.front().empty() && command.front()[0] == '-') line += " --";

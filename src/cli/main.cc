@@ -65,6 +65,10 @@ int main(int argc, char** argv) {
   sandbox::Command command = sandbox::Command::from_this_process(invocation->command);
   command.fds = policy.fds;
   command.forward_signals = true;
+  if (policy.x11.enabled && (policy.explain != sandbox::ExplainMode::off || !policy.learn_path.empty())) {
+    return failed(sandbox::Error("--explain and --learn do not trace -X's nested display yet")
+                      .with_hint("explain the program without -X first"));
+  }
   if (policy.x11.enabled) return sandbox::cli::run_x11(policy, command);  // -X
   if (!policy.learn_path.empty()) {  // --learn FILE: several runs, then the profile
     auto learned = sandbox::explain::learn(policy, command);

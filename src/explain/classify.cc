@@ -200,6 +200,10 @@ std::optional<Verdict> classify_path(const Attempt& a, const Plan& plan, const H
       if (!host.permits(path, X_OK)) return none(path, "file permissions: the caller cannot execute it either");
       return grant(path, "not granted for execution", "--exec", path);
     }
+    const bool scratch_root = path == "/tmp" || path == "/var/tmp" || path == plan.home;
+    if ((a.op == Op::read || a.op == Op::stat) && scratch_root && !plan.scratch) {
+      return grant(path, "the sandbox's own, empty and closed without a scratch", "-M", "");  // never the host's
+    }
     if (a.op == Op::read || a.op == Op::stat) {
       if (host.exists(path) && !host.permits(path, R_OK)) return none(path, "file permissions: the caller cannot read it either");
       if (!host.exists(path)) return std::nullopt;
@@ -304,7 +308,7 @@ std::optional<Verdict> classify(const Attempt& a, const Plan& plan, const Host& 
         break;
       case Op::fork:
         if (a.err != EAGAIN || plan.pids == 0) return std::nullopt;
-        v = grant("fork", "the process limit (--pids " + std::to_string(plan.pids) + ") is reached", "--pids",
+        v = grant("a new process", "the process limit (--pids " + std::to_string(plan.pids) + ") is reached", "--pids",
                   std::to_string(plan.pids * 2));
         break;
       case Op::connect:

@@ -235,6 +235,17 @@ TEST_F(Explain, JsonRecordsCarryTheIssuesFields) {
   }
 }
 
+TEST_F(Explain, ForkRefusedByThePidsLimitNamesPids) {
+  const auto r = run(sandbox_explained(
+      {"--explain", "-q", "--pids", "4", "sh", "-c", "for i in 1 2 3 4 5 6; do sleep 0.2 & done; wait"}));
+  EXPECT_NE(r.status, 0);
+  EXPECT_EQ(lines_with(r.err, "sandbox: denied: "),
+            std::vector<std::string>{
+                "sandbox: denied: fork a new process (the process limit (--pids 4) is reached) -> --pids 8"})
+      << r.err;
+  EXPECT_NE(r.err.find("to allow them: sandbox -q --pids 8 sh -c"), std::string::npos) << r.err;
+}
+
 TEST_F(Explain, LearnThatDoesNotConvergeExits125) {
   const std::string profile = dir_.path() + "/never.toml";
   auto args = app();

@@ -97,6 +97,9 @@ TEST(ExplainClassify, WriteInHomeOrTmpWithoutScratchIsMountM) {
   Fixture f;
   EXPECT_EQ(options(f.path(Op::create, "/home/u/new.txt", EACCES)), "-M");
   EXPECT_EQ(options(f.path(Op::create, "/tmp/x", EACCES)), "-M");
+  // Listing the sandbox's own /tmp or $HOME: a scratch, never the host's directory.
+  EXPECT_EQ(options(f.path(Op::read, "/tmp", EACCES)), "-M");
+  EXPECT_EQ(options(f.path(Op::read, "/home/u", EACCES)), "-M");
   f.plan.scratch = true;
   EXPECT_NE(options(f.path(Op::create, "/tmp/x", EACCES)), "-M");
 }

@@ -89,9 +89,10 @@ class Loop {
           return;
         }
         if (info.si_pid == init_ && info.si_code != CLD_TRAPPED && info.si_code != CLD_STOPPED) {
-          init_attached_ = false;  // gone while traced: the main thread's to reap
-          known_.erase(init_);
-          continue;
+          // Killed while still traced, before its command was forked (a
+          // SIGKILL skips the exit stop): nothing else is traced yet, and any
+          // wait of ours could reap it. It is the main thread's to reap.
+          return;
         }
         pid = ::waitpid(info.si_pid, &status, __WALL | __WNOTHREAD);
       } else {

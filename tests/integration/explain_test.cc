@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "attacks/support.h"
 #include "report_schema.h"
 #include "support/run.h"
 
@@ -283,6 +284,19 @@ TEST_F(Explain, AFailedRunOnATerminalHintsAtExplain) {
   // Not on a pipe (a filter's stderr stays the program's own).
   const auto piped = run(sandbox_explained({"sh", "-c", "exit 3"}));
   EXPECT_EQ(piped.err.find("--explain"), std::string::npos) << piped.err;
+}
+
+// A killed supervisor still takes the traced tree with it: init's
+// PDEATHSIG, and the tracer's PTRACE_O_EXITKILL for every traced process.
+TEST_F(Explain, AKilledSupervisorTakesTheTracedTreeWithIt) {
+  const std::string token = attack::unique_sleep_argument();
+  const pid_t supervisor = attack::start(sandbox_explained(
+      {"--explain", "sh", "-c", "setsid sh -c 'sleep " + token + " &'; sleep " + token}));
+  ASSERT_TRUE(attack::wait_for([&] { return attack::processes_with(token).size() >= 2; }, 5));
+  ::kill(supervisor, SIGKILL);
+  EXPECT_EQ(attack::finish(supervisor), 128 + SIGKILL);
+  EXPECT_TRUE(attack::wait_for([&] { return attack::processes_with(token).empty(); }, 5));
+  attack::kill_all_with(token);
 }
 
 }  // namespace

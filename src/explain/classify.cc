@@ -16,6 +16,7 @@
 
 #include "fs/etc.h"
 #include "net/cidr.h"
+#include "net/rules.h"
 
 namespace sandbox::explain {
 namespace {
@@ -128,8 +129,14 @@ std::optional<Verdict> classify_net(const Attempt& a, const Plan& plan, const Ho
   const std::string proto = a.udp ? "udp" : "tcp";
   const std::string object = proto + " " + (a.family == AF_INET6 ? "[" + a.address + "]" : a.address) + ":" +
                              std::to_string(a.port);
-  if (plan.net == NetMode::filtered) {
+  if (plan.net == NetMode::filtered && !is_loopback(a)) {  // lo is never screened
     if (a.err == 0 && !a.udp) return std::nullopt;
+    const bool resolver = a.family == AF_INET && a.address == net::kSlirpResolver4 && a.port == 53;
+    if (resolver && plan.allow_dns) return std::nullopt;
+    if (resolver) return grant(object, "DNS goes through slirp4netns's forwarder only when allowed", "--allow-dns", "");
+    if (a.family == AF_INET && a.address.rfind("10.0.2.", 0) == 0) {
+      return none(object, "slirp4netns's own network stands for the host: never reachable");
+    }
     if (a.err != 0 && a.err != ECONNREFUSED && a.err != EACCES && a.err != EPERM) return std::nullopt;
     if (filtered_verdict(plan, a) == NetVerdict::allow) return std::nullopt;
     return grant(object, a.udp ? "the filter drops it (no call fails)" : "the filter resets it",
@@ -210,7 +217,7 @@ std::optional<Verdict> classify_path(const Attempt& a, const Plan& plan, const H
       return grant(path, "in the view, not granted", "--ro", path);
     }
     if (!plan.scratch && in_scratch_place(plan, path) && !grant_over(plan, path)) {
-      return grant(path, "$HOME and /tmp are not writable without a scratch", "-M", "");
+      return grant(path, "$HOME and /tmp are not writable without a scratch (or -H DIR, -T DIR)", "-M", "");
     }
     const std::string& target = entry_op ? dir : path;
     if (host.exists(target) && !host.permits(target, W_OK)) {
@@ -246,6 +253,7 @@ Plan Plan::of(const Policy& policy, const std::string& home) {
   plan.allow_udp = policy.allow_udp;
   plan.net_rules = policy.net_rules;
   plan.net_default = policy.net_default;
+  plan.allow_dns = policy.allow_dns;
   plan.pids = policy.limits.pids.value_or(0);
   return plan;
 }

@@ -32,6 +32,7 @@ struct Plan {
   bool allow_udp = false;
   std::vector<NetRule> net_rules;
   NetVerdict net_default = NetVerdict::deny;
+  bool allow_dns = false;
   std::uint64_t pids = 0;     // --pids (0: none)
   static Plan of(const Policy& policy, const std::string& home);
 };

@@ -170,6 +170,12 @@ TEST(ExplainClassify, FilteredResetsAndDropsNameTheAllowRuleFromTheRuleTable) {
   EXPECT_EQ(options(f.connect("10.1.2.3", 53, 0, true)), "--allow-net 10.1.2.3/32:53");
   // Allowed by the rules: a refusal is the server's own.
   EXPECT_EQ(options(f.connect("198.51.100.7", 80, ECONNREFUSED)), "<not a denial>");
+  // DNS only through the forwarder, and only when allowed.
+  EXPECT_EQ(options(f.connect("10.0.2.3", 53, 0, true)), "--allow-dns");
+  f.plan.allow_dns = true;
+  EXPECT_EQ(options(f.connect("10.0.2.3", 53, 0, true)), "<not a denial>");
+  // The sandbox's own loopback is not screened.
+  EXPECT_EQ(options(f.connect("127.0.0.1", 9, ECONNREFUSED)), "<not a denial>");
 }
 
 TEST(ExplainClassify, ForkRefusedByThePidsLimitIsPids) {

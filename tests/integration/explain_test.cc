@@ -247,6 +247,20 @@ TEST_F(Explain, ForkRefusedByThePidsLimitNamesPids) {
   EXPECT_NE(r.err.find("to allow them: sandbox -q --pids 8 sh -c"), std::string::npos) << r.err;
 }
 
+TEST_F(Explain, LearnWritesSecretsAndProbesCommentedOut) {
+  dir_.mkdir(".ssh", 0755);
+  const std::string key = dir_.write(".ssh/id_ed25519", "not a key\n");
+  const std::string looked = dir_.write("looked.conf", "x\n");
+  const std::string needed = dir_.write("needed.txt", "x\n");
+  const std::string profile = dir_.path() + "/p.toml";
+  const auto r = run(sandbox_explained({"--learn", profile, "sh", "-c",
+                                        "test -e " + looked + "; cat " + key + " " + needed + " >/dev/null"}));
+  const std::string text = read_file(profile);
+  EXPECT_NE(text.find("\nro = [\"" + needed + "\"]\n"), std::string::npos) << text << r.err;
+  EXPECT_NE(text.find("\n# ro = [\"" + key + "\"]  # a secret"), std::string::npos) << text;
+  EXPECT_NE(text.find("\n# ro = [\"" + looked + "\"]  # a probe"), std::string::npos) << text;
+}
+
 TEST_F(Explain, LearnThatDoesNotConvergeExits125) {
   const std::string profile = dir_.path() + "/never.toml";
   auto args = app();

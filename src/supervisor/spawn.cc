@@ -148,6 +148,8 @@ Result<Child> spawn(const SealedPolicy& sealed, const Command& command) {
     namespace_helper.reset();
     auto degraded = supervisor::plan_without_namespaces(sealed, command, label, refused, *plan);
     if (!degraded) return std::move(degraded).error();
+    observer = supervisor::ObserverLink::prepare(policy, command, *plan);  // --explain: the new plan's pipe
+    if (!observer) return std::move(observer).error();
     args.flags = CLONE_PIDFD | (args.flags & sys::kCloneIntoCgroup);
     pid = sys::clone3(args);
     if (pid < 0) return Error::from_errno("cannot start the sandbox without namespaces (clone3)");

@@ -313,4 +313,16 @@ TEST_F(Explain, AKilledSupervisorTakesTheTracedTreeWithIt) {
   attack::kill_all_with(token);
 }
 
+// --best-effort where user namespaces are refused: the same tracer, on a
+// sandbox without namespaces.
+TEST_F(Explain, WorksWithoutNamespacesUnderBestEffort) {
+  const std::string hidden = dir_.write("h.txt", "x\n");
+  const auto r = run({"unshare", "-Ur", "sh", "-c",
+                      "echo 0 > /proc/sys/user/max_user_namespaces && exec \"$0\" \"$@\"", sandbox_bin(),
+                      "--best-effort", "-q", "--explain", "sh", "-c", "cat " + hidden + "; exit 3"});
+  EXPECT_EQ(r.status, 3) << r.err;
+  EXPECT_NE(r.err.find("sandbox: denied: read " + hidden + " ("), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("-> --ro " + hidden + "\n"), std::string::npos) << r.err;
+}
+
 }  // namespace

@@ -14,9 +14,14 @@ TEST_PACKAGES=(util-linux python3 python3-jsonschema iproute2 nftables slirp4net
 # -X at run time (--x11), and the X tools its tests use, Xvfb standing in for the desktop.
 X11_PACKAGES=(xserver-xephyr xauth matchbox-window-manager)
 X11_TEST_PACKAGES=(xvfb x11-apps x11-utils xdotool imagemagick)
+# sandbox-oci's tests (tests/oci/): the callers (podman, containerd), the
+# runtimes compared against, a busybox image built locally, runc's bats suite.
+OCI_PACKAGES=(podman runc crun containerd uidmap busybox-static bats gawk jq dpkg-dev)
 
 want=("${BUILD_PACKAGES[@]}")
-[ "${1:-}" = "--tests" ] && want+=("${TEST_PACKAGES[@]}" "${X11_PACKAGES[@]}" "${X11_TEST_PACKAGES[@]}")
+[ "${1:-}" = "--tests" ] && want+=("${TEST_PACKAGES[@]}" "${X11_PACKAGES[@]}" "${X11_TEST_PACKAGES[@]}"
+                                  "${OCI_PACKAGES[@]}")
+[ "${1:-}" = "--oci" ] && want+=("${OCI_PACKAGES[@]}")
 [ "${1:-}" = "--x11" ] && want+=("${X11_PACKAGES[@]}")
 [ "${1:-}" = "--bench" ] && want+=(hyperfine bubblewrap firejail)
 

@@ -24,7 +24,7 @@ namespace sandbox::oci {
 Result<int> parse_signal(const std::string& text) {
   if (!text.empty() && std::isdigit(static_cast<unsigned char>(text[0]))) {
     const int n = std::atoi(text.c_str());
-    if (n <= 0 || n >= NSIG) return Error("invalid signal " + text);
+    if (n < 0 || n >= NSIG) return Error("invalid signal " + text);  // 0: is it there?
     return n;
   }
   std::string name = text;

@@ -121,6 +121,7 @@ void attach_confinement(const Spec& spec, const Confinement& c, ProcessPlan& pla
   const std::uint64_t base = landlock::kRead | landlock::kExecute | sys::kLandlockFsIoctlDev;
   const std::uint64_t writable = base | landlock::kWrite;
   plan.landlock_root_rights = (spec.root_readonly ? base : writable) & handled;
+  plan.landlock_root_rights_mask = handled;
   for (const auto& m : spec.mounts) {
     plan.landlock_paths.push_back(m.destination);
     plan.landlock_rights.push_back((m.read_only() ? base : writable) & handled);

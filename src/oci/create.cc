@@ -154,6 +154,23 @@ Result<std::vector<MountStep>> plan_mounts(const Spec& spec, const std::string& 
     }
     steps.push_back(std::move(s));
   }
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    MountStep& s = steps[i];
+    if (s.bind || (s.flags & MS_RDONLY) == 0) continue;
+    const std::string prefix = s.destination == "/" ? "/" : s.destination + "/";
+    for (std::size_t j = i + 1; j < steps.size(); ++j) {
+      if (steps[j].destination.starts_with(prefix)) {
+        s.flags &= ~static_cast<unsigned long>(MS_RDONLY);
+        s.read_only_later = true;
+        break;
+      }
+    }
+    // The standard devices go into /dev after the mounts.
+    if (s.destination == "/dev" && !s.read_only_later) {
+      s.flags &= ~static_cast<unsigned long>(MS_RDONLY);
+      s.read_only_later = true;
+    }
+  }
   return steps;
 }
 
@@ -323,6 +340,7 @@ Result<Created> create_container(const CreateOptions& options, const Log& log) {
     pid = sys::clone3(args);
   }
   if (pid < 0) return Error::from_errno("clone3 of the container's process");
+  log.debug("create " + options.id + ": container process " + std::to_string(pid));
   if (pid == 0) {
     ::close(ours.get());
     container_init(plan);
@@ -349,7 +367,8 @@ Result<Created> create_container(const CreateOptions& options, const Log& log) {
   }
   if (report.step != Step::none) {
     std::string what = std::string("container init: ") + step_name(report.step);
-    if (report.step == Step::mount && report.index < spec.mounts.size()) {
+    if ((report.step == Step::mount || report.step == Step::mount_on_symlink ||
+         report.step == Step::mount_read_only) && report.index < spec.mounts.size()) {
       what += " " + spec.mounts[report.index].destination;
     } else if (report.step == Step::devices && report.index < plan.devices.size()) {
       what += " " + plan.devices[report.index].dir + "/" + plan.devices[report.index].name;

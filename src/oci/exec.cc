@@ -49,6 +49,7 @@ Result<Process> exec_process(const ExecOptions& o, const Spec& spec) {
     p.uid = static_cast<uid_t>(std::stoul(o.user.substr(0, colon)));
     p.gid = colon == std::string::npos ? 0 : static_cast<gid_t>(std::stoul(o.user.substr(colon + 1)));
   }
+  if (!o.additional_gids.empty()) p.additional_gids = o.additional_gids;
   if (o.no_new_privs) p.no_new_privileges = true;
   for (const auto& cap : o.caps) {
     const int n = capability_number(cap);
@@ -125,11 +126,20 @@ Result<int> exec_in_container(const ExecOptions& o, const Log& log) {
     if (!pid_dir) return Error::from_errno("--pid-file directory " + p.parent_path().string());
     pid_name = p.filename().string();
   }
+  std::string sub = o.cgroup;
+  if (const auto colon = sub.find(':'); colon != std::string::npos) sub = sub.substr(colon + 1);  // "ctrl:path"
+  if (sub.find("..") != std::string::npos) return Error("exec --cgroup: " + o.cgroup + " .. is not a sub cgroup path");
   std::vector<UniqueFd> procs;
   for (const auto& dir : state->cgroups.dirs) {
-    UniqueFd fd(::open((dir + "/cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC));
+    const std::string group = sub.empty() ? dir : dir + "/" + sub;
+    UniqueFd fd(::open((group + "/cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC));
+    if (!fd && !sub.empty()) {
+      return Error("exec --cgroup: adding pid to " + group + "/cgroup.procs: " +
+                   (errno == ENOENT ? "no such file or directory" : std::strerror(errno)));
+    }
     if (fd) procs.push_back(std::move(fd));
   }
+  log.debug("exec in " + o.id + ": joining the namespaces of pid " + std::to_string(state->pid));
   // Every namespace of the container that is not ours, at once (setns on a pidfd).
   int flags = 0;
   const std::string target = "/proc/" + std::to_string(state->pid) + "/ns/";
@@ -183,6 +193,7 @@ Result<int> exec_in_container(const ExecOptions& o, const Log& log) {
       return Error::from_errno("cannot write --pid-file " + o.pid_file);
     }
   }
+  log.debug("exec in " + o.id + ": pid " + std::to_string(pid));
   if (o.detach) return 0;
   if (own_console) {
     auto master = receive_master(*own_console);

@@ -3,6 +3,8 @@
 // seccomp deny list and the bundle's profile).
 #pragma once
 
+#include <sys/types.h>
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +17,8 @@ namespace sandbox::oci {
 struct ExecOptions {
   std::string root, id, process_file, console_socket, pid_file, cwd, user;
   std::vector<std::string> args, env, caps;
+  std::vector<gid_t> additional_gids;
+  std::string cgroup;  // a sub-cgroup (v1: of each hierarchy) to join
   bool tty = false, detach = false, no_new_privs = false;
   int preserve_fds = 0;
 };

@@ -283,7 +283,16 @@ int make_read_only(const char* path) noexcept {
   const int root = ::open(plan.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (root < 0) fail_step(r, Step::bind_rootfs, errno);
   for (std::size_t i = 0; i < plan.mounts.size(); ++i) {
-    if (int err = do_mount(root, plan.mounts[i]); err != 0) {
+    const MountStep& m = plan.mounts[i];
+    // proc and sysfs on a symlink of the image would land wherever it
+    // points (CVE-2019-16884): refused.
+    if (m.type == "proc" || m.type == "sysfs") {
+      const int fd = sys::openat2(root, m.destination.c_str(), O_PATH | O_CLOEXEC, 0,
+                                  RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS);
+      if (fd < 0 && errno == ELOOP) fail_step(r, Step::mount_on_symlink, ELOOP, static_cast<std::uint32_t>(i));
+      if (fd >= 0) ::close(fd);
+    }
+    if (int err = do_mount(root, m); err != 0) {
       fail_step(r, Step::mount, err, static_cast<std::uint32_t>(i));
     }
   }
@@ -294,6 +303,18 @@ int make_read_only(const char* path) noexcept {
   }
   if (plan.make_dev_links) {
     if (int err = make_dev_links(root); err != 0) fail_step(r, Step::devices, err, static_cast<std::uint32_t>(plan.devices.size()));
+  }
+  for (std::size_t i = 0; i < plan.mounts.size(); ++i) {
+    const MountStep& m = plan.mounts[i];
+    if (!m.read_only_later) continue;
+    const int fd = open_beneath(root, m.destination.c_str());
+    if (fd < 0) fail_step(r, Step::mount_read_only, errno, static_cast<std::uint32_t>(i));
+    const FdPath target(fd);
+    if (::mount(nullptr, target.text, nullptr, MS_REMOUNT | MS_RDONLY | m.flags,
+                m.data.empty() ? nullptr : m.data.c_str()) != 0) {
+      fail_step(r, Step::mount_read_only, errno, static_cast<std::uint32_t>(i));
+    }
+    ::close(fd);
   }
   // pivot_root(".", "."): the old root is stacked beneath the new one and
   // detached at once (nsjail's way); nothing of the host stays reachable.
@@ -348,6 +369,8 @@ const char* step_name(Step step) {
     case Step::mount_propagation: return "making the mounts private";
     case Step::bind_rootfs: return "binding the root filesystem";
     case Step::mount: return "mounting";
+    case Step::mount_on_symlink: return "proc and sysfs must be mounted on ordinary directory, not on a symlink:";
+    case Step::mount_read_only: return "making a mount read-only";
     case Step::devices: return "making a device";
     case Step::pivot_root: return "pivot_root";
     case Step::detach_old_root: return "detaching the old root";

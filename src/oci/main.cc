@@ -32,9 +32,9 @@ void forward_signal(int sig) {
   if (g_forward_pidfd >= 0) sys::pidfd_send_signal(g_forward_pidfd, sig);
 }
 
-int fail(const Log& log, const Error& error) {
+int fail(const Log& log, const Error& error, int status = 1) {
   log.error(error.message());
-  return error.exit_status() == 125 ? 1 : error.exit_status();
+  return error.exit_status() == 125 ? status : error.exit_status();
 }
 
 struct RunOptions {
@@ -164,9 +164,14 @@ int main(int argc, char** argv) {
   c_exec->add_option("--console-socket", exec.console_socket, "send the pty master to this socket");
   c_exec->add_option("--pid-file", exec.pid_file, "write the process's pid here");
   c_exec->add_option("--cwd", exec.cwd, "working directory");
-  c_exec->add_option("-e,--env", exec.env, "KEY=VALUE (repeatable)");
+  c_exec->add_option("-e,--env", exec.env, "KEY=VALUE (repeatable)")->allow_extra_args(false);
   c_exec->add_option("-u,--user", exec.user, "UID[:GID]");
-  c_exec->add_option("-c,--cap", exec.caps, "add a capability (repeatable)");
+  c_exec->add_option("-g,--additional-gids", exec.additional_gids, "a supplementary group (repeatable)")
+      ->allow_extra_args(false);
+  c_exec->add_option("-c,--cap", exec.caps, "add a capability (repeatable)")->allow_extra_args(false);
+  c_exec->add_option("--cgroup", exec.cgroup, "a sub-cgroup of the container's to join")->allow_extra_args(false);
+  std::string ignored_label;
+  c_exec->add_option("--process-label,--apparmor", ignored_label, "not supported (no such LSM here)");
   c_exec->add_flag("-t,--tty", exec.tty, "a pseudo-terminal");
   c_exec->add_flag("-d,--detach", exec.detach, "do not wait");
   c_exec->add_flag("--no-new-privs", exec.no_new_privs, "no_new_privs");
@@ -211,14 +216,18 @@ int main(int argc, char** argv) {
   if (c_spec->parsed()) return report(write_spec(spec_bundle, rootless_spec));
   if (c_exec->parsed()) {
     std::vector<std::string> rest = c_exec->remaining();
-    if (rest.empty()) return fail(log, Error("exec: no container id"));
+    if (rest.empty()) return fail(log, Error("exec: no container id"), 255);
     exec.root = root;
     exec.id = rest[0];
     rest.erase(rest.begin());
     if (!rest.empty() && rest[0] == "--") rest.erase(rest.begin());
     exec.args = rest;
+    if (!ignored_label.empty()) return fail(log, Error("exec: --process-label and --apparmor are not supported"), 255);
     auto status = exec_in_container(exec, log);
-    return status ? *status : fail(log, status.error());
+    // runc's status for an exec that could not start its process: 255.
+    if (status) return *status;
+    log.error(status.error().message());
+    return 255;
   }
   std::cerr << app.help();
   return 1;

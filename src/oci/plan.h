@@ -27,6 +27,8 @@ enum class Step : std::uint32_t {
   mount_propagation,
   bind_rootfs,
   mount,
+  mount_on_symlink,
+  mount_read_only,
   devices,
   pivot_root,
   detach_old_root,
@@ -84,6 +86,7 @@ struct ProcessPlan {
   std::vector<std::string> landlock_paths;      // inside the container
   std::vector<std::uint64_t> landlock_rights;
   std::uint64_t landlock_root_rights = 0;
+  std::uint64_t landlock_root_rights_mask = 0;  // what the ruleset handles
   const seccomp::Program* ours = nullptr;
   const seccomp::Program* bundle = nullptr;
   // Terminal: a pty made inside the container, master sent here.
@@ -100,6 +103,9 @@ struct MountStep {
   unsigned long remount = 0;      // bind: the remount flags, 0 if none
   unsigned long propagation = 0;
   bool bind = false, recursive = false, is_dir = true;
+  // Mounted writable and made read-only after the mounts and devices
+  // beneath it (a read-only /dev with /dev/pts in it).
+  bool read_only_later = false;
 };
 
 struct DeviceStep {

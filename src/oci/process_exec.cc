@@ -116,6 +116,24 @@ int add_landlock_rules(const ProcessPlan& plan, std::uint32_t& failed_index) noe
   int err = sys::landlock_add_rule(plan.landlock_fd, sys::kLandlockRulePathBeneath, &rule) == 0 ? 0 : errno;
   ::close(root);
   if (err != 0) return err;
+  // The descriptors handed over (stdio, --preserve-fds) may be reopened by
+  // name (/dev/stdout, /proc/self/fd/N) with at most their own access
+  // mode, as in sandbox (DESIGN §2.3); a directory never gives its tree.
+  for (int fd = 0; fd < plan.keep_fds; ++fd) {
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || S_ISDIR(st.st_mode) || S_ISSOCK(st.st_mode)) continue;
+    const int mode = ::fcntl(fd, F_GETFL);
+    if (mode < 0) continue;
+    std::uint64_t rights = 0;
+    if ((mode & O_ACCMODE) != O_WRONLY) rights |= sys::kLandlockFsReadFile;
+    if ((mode & O_ACCMODE) != O_RDONLY) rights |= sys::kLandlockFsWriteFile | sys::kLandlockFsTruncate;
+    if (S_ISCHR(st.st_mode)) rights |= sys::kLandlockFsIoctlDev;
+    rule.allowed_access = rights & plan.landlock_root_rights_mask;
+    rule.parent_fd = fd;
+    // A pipe or socket of an internal filesystem is outside Landlock's
+    // reach anyway; the kernel refuses a rule for it.
+    (void)sys::landlock_add_rule(plan.landlock_fd, sys::kLandlockRulePathBeneath, &rule);
+  }
   for (std::size_t i = 0; i < plan.landlock_paths.size(); ++i) {
     const int fd = ::open(plan.landlock_paths[i].c_str(), O_PATH | O_CLOEXEC);
     if (fd < 0) continue;  // a mount that a later one covered
@@ -164,6 +182,8 @@ int setup_console(const ProcessPlan& plan) noexcept {
   std::memcpy(CMSG_DATA(cmsg), &master, sizeof(int));
   if (::sendmsg(plan.console_socket, &msg, MSG_NOSIGNAL) < 0) return errno;
   ::close(master);
+  // The terminal belongs to the process's user (its group is devpts's gid=).
+  if (::fchown(slave, plan.uid, static_cast<gid_t>(-1)) != 0) return errno;
   if (::setsid() < 0) return errno;
   if (::ioctl(slave, TIOCSCTTY, 0) != 0) return errno;
   for (int fd = 0; fd < 3; ++fd) {

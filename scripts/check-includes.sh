@@ -33,6 +33,7 @@ allowed_exceptions=(
   # sandbox-oci builds the OCI launch (create waits at the exec point, the
   # container outlives the command) on the facilities, not on spawn().
   "oci -> cgroup/hierarchy.h" "oci -> cgroup/leaf.h" "oci -> landlock/ruleset.h"
+  "oci -> label/label.h" "oci -> label/protocol.h"
   "oci -> seccomp/cache.h" "oci -> seccomp/filter.h" "oci -> util/sys.h" "oci -> util/unique_fd.h"
 )
 

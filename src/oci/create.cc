@@ -22,6 +22,7 @@
 #include "oci/cgroups.h"
 #include "oci/confine.h"
 #include "oci/hooks.h"
+#include "oci/keeper.h"
 #include "oci/plan.h"
 #include "oci/spec.h"
 #include "oci/state.h"
@@ -255,9 +256,18 @@ Result<Created> create_container(const CreateOptions& options, const Log& log) {
   auto confinement = build_confinement(spec, warnings);
   if (!confinement) return std::move(confinement).error();
 
+  // The label (sandbox --list), reserved now so the process has it in its
+  // environment; its socket goes to the keeper once the container is ready.
+  const auto wanted = spec.annotations.find("sandbox.label");
+  auto label = reserve_label(wanted == spec.annotations.end() ? std::string() : wanted->second);
+  if (!label) return std::move(label).error();
+  Process process = spec.process;
+  std::erase_if(process.env, [](const std::string& e) { return e.starts_with("SANDBOX_LABEL="); });
+  process.env.push_back("SANDBOX_LABEL=" + label->text);
+
   // The plan: everything the child needs, resolved and opened now.
   InitPlan plan;
-  plan.process = plan_process(spec.process, warnings);
+  plan.process = plan_process(process, warnings);
   plan.process.keep_fds = 3 + options.preserve_fds;
   attach_confinement(spec, *confinement, plan.process);
   UniqueFd console;
@@ -313,6 +323,7 @@ Result<Created> create_container(const CreateOptions& options, const Log& log) {
   plan.readonly = spec.readonly_paths;
   plan.root_readonly = spec.root_readonly;
   plan.exec_fifo = exec_fifo.get();
+  plan.label_socket = label->socket.get();
 
   int pair[2];
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) return Error::from_errno("socketpair");
@@ -389,6 +400,7 @@ Result<Created> create_container(const CreateOptions& options, const Log& log) {
   state.bundle = bundle;
   state.rootfs = spec.root_path;
   state.created = now_rfc3339();
+  state.label = label->text;
   state.owner = ::geteuid();
   state.cgroups = *groups;
   state.annotations = spec.annotations;
@@ -399,6 +411,9 @@ Result<Created> create_container(const CreateOptions& options, const Log& log) {
   if (auto ok = run_hooks(spec.hooks.prestart, json, "prestart"); !ok) return std::move(ok).error();
   if (!options.pid_file.empty()) {
     if (auto ok = write_atomically(options.pid_file, std::to_string(pid)); !ok) return std::move(ok).error();
+  }
+  if (auto ok = start_keeper(std::move(*label), pid, *groups, spec.process.args, ::geteuid()); !ok) {
+    return std::move(ok).error();
   }
   log.debug("created " + options.id + " (pid " + std::to_string(pid) + ")");
   rollback.armed = false;

@@ -84,6 +84,10 @@ Result<int> exec_in_container(const ExecOptions& o, const Log& log) {
   auto process = exec_process(o, *spec);
   if (!process) return std::move(process).error();
   if (process->args.empty()) return Error("exec: process.args is empty");
+  if (!state->label.empty()) {
+    std::erase_if(process->env, [](const std::string& e) { return e.starts_with("SANDBOX_LABEL="); });
+    process->env.push_back("SANDBOX_LABEL=" + state->label);
+  }
   std::vector<std::string> warnings;
   auto confinement = build_confinement(*spec, warnings);
   if (!confinement) return std::move(confinement).error();

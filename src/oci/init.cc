@@ -256,6 +256,7 @@ int make_read_only(const char* path) noexcept {
 
 [[noreturn]] void container_init(const InitPlan& plan) {
   const int r = plan.sync;
+  if (plan.label_socket >= 0) ::close(plan.label_socket);
   for (std::size_t i = 0; i < plan.join_fds.size(); ++i) {
     if (::setns(plan.join_fds[i], plan.join_types[i]) != 0) {
       fail_step(r, Step::join_namespace, errno, static_cast<std::uint32_t>(i));

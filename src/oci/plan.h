@@ -133,6 +133,7 @@ struct InitPlan {
   bool root_readonly = false;
   int exec_fifo = -1;               // O_RDWR: read blocks until start writes
   int sync = -1;                    // our end of the socketpair with the parent
+  int label_socket = -1;            // the keeper's, closed at once
   ProcessPlan process;
 };
 

@@ -101,4 +101,24 @@ check "control without Landlock: the host file is read" grep -q 'host-secret' <<
 out=$(pm "${run[@]}" $img sh -c 'echo x > /dev/tty0 2>&1; mknod /tmp/sda b 8 0 2>&1; echo done' 2>&1)
 check "no device node can be made" grep -q "mknod: /tmp/sda: Permission denied" <<<"$out"
 
+# Each container is labelled and visible to sandbox --list; sandbox --kill ends it.
+sandbox=$(dirname "$runtime")/sandbox
+if [ -x "$sandbox" ]; then
+  pm run -d --name oci-list --network=none $img sleep 300 >/dev/null
+  pid=$(pm inspect -f '{{.State.Pid}}' oci-list)
+  label=$("$sandbox" --list --json | python3 -c '
+import json, sys
+for i in json.load(sys.stdin):
+    if i.get("init_pid") == int(sys.argv[1]): print(i["label"])' "$pid")
+  check "sandbox --list shows the container (label '$label')" grep -q '^sandbox_oci_t:s0:c' <<<"$label"
+  inside=$(pm exec oci-list sh -c 'echo $SANDBOX_LABEL' 2>/dev/null)
+  check "the container's processes have its label (\$SANDBOX_LABEL '$inside')" test -n "$label" -a "$inside" = "$label"
+  "$sandbox" --kill "$label" >/dev/null 2>&1
+  pm wait oci-list >/dev/null 2>&1
+  check "sandbox --kill LABEL ends the container" test "$(pm inspect -f '{{.State.Status}}' oci-list)" = exited
+  pm rm -f oci-list >/dev/null 2>&1
+else
+  skip "sandbox --list: no sandbox binary beside $runtime"
+fi
+
 summary "podman (root)"

@@ -157,7 +157,9 @@ Result<std::vector<MountStep>> plan_mounts(const Spec& spec, const std::string& 
   }
   for (std::size_t i = 0; i < steps.size(); ++i) {
     MountStep& s = steps[i];
-    if (s.bind || (s.flags & MS_RDONLY) == 0) continue;
+    // A read-only tmpfs (/dev) gets its mount points and devices first;
+    // proc, sysfs and the others have theirs already.
+    if (s.bind || s.type != "tmpfs" || (s.flags & MS_RDONLY) == 0) continue;
     const std::string prefix = s.destination == "/" ? "/" : s.destination + "/";
     for (std::size_t j = i + 1; j < steps.size(); ++j) {
       if (steps[j].destination.starts_with(prefix)) {

@@ -313,7 +313,11 @@ int make_read_only(const char* path) noexcept {
     const FdPath target(fd);
     if (::mount(nullptr, target.text, nullptr, MS_REMOUNT | MS_RDONLY | m.flags,
                 m.data.empty() ? nullptr : m.data.c_str()) != 0) {
-      fail_step(r, Step::mount_read_only, errno, static_cast<std::uint32_t>(i));
+      // A tmpfs of a more privileged namespace keeps its locked flags.
+      if (int err = remount_bind(target.text, MS_RDONLY | (m.flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC)));
+          err != 0) {
+        fail_step(r, Step::mount_read_only, err, static_cast<std::uint32_t>(i));
+      }
     }
     ::close(fd);
   }

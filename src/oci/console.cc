@@ -18,6 +18,7 @@ Result<ConsoleSocket> make_console_socket() {
   if (::mkdtemp(tmpl) == nullptr) return Error::from_errno("mkdtemp for the console socket");
   ConsoleSocket s;
   s.dir = tmpl;
+  // (a failure below: the destructor removes the directory)
   s.path = s.dir + "/console.sock";
   s.listener = UniqueFd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!s.listener) return Error::from_errno("console socket");
@@ -52,10 +53,14 @@ Result<UniqueFd> receive_master(const ConsoleSocket& socket) {
   return UniqueFd(fd);
 }
 
-void remove_console_socket(const ConsoleSocket& socket) {
-  ::unlink(socket.path.c_str());
-  ::rmdir(socket.dir.c_str());
+void remove_console_socket(ConsoleSocket& socket) {
+  if (!socket.path.empty()) ::unlink(socket.path.c_str());
+  if (!socket.dir.empty()) ::rmdir(socket.dir.c_str());
+  socket.path.clear();
+  socket.dir.clear();
 }
+
+ConsoleSocket::~ConsoleSocket() { remove_console_socket(*this); }
 
 void relay_console(int master, int pidfd) {
   termios saved{};

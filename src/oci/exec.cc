@@ -108,7 +108,7 @@ Result<int> exec_in_container(const ExecOptions& o, const Log& log) {
       if (o.detach) return Error("exec --tty --detach needs --console-socket");
       auto made = make_console_socket();
       if (!made) return std::move(made).error();
-      own_console = std::move(*made);
+      own_console.emplace(std::move(*made));
       path = own_console->path;
     }
     UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
@@ -121,6 +121,9 @@ Result<int> exec_in_container(const ExecOptions& o, const Log& log) {
     }
     console = std::move(fd);
     plan.console_socket = console.get();
+    // Connected: the name is no longer needed (the listener accepts the
+    // pending connection), so nothing is left in /tmp whatever happens next.
+    if (own_console) remove_console_socket(*own_console);
   }
   UniqueFd pid_dir;
   std::string pid_name;

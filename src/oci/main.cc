@@ -51,7 +51,7 @@ Result<int> run_container(const RunOptions& o, const Log& log) {
     if (spec && spec->process.terminal) {
       auto made = make_console_socket();
       if (!made) return std::move(made).error();
-      console = std::move(*made);
+      console.emplace(std::move(*made));
       create.console_socket = console->path;
     }
   }
@@ -60,6 +60,8 @@ Result<int> run_container(const RunOptions& o, const Log& log) {
     if (console) remove_console_socket(*console);
     return std::move(created).error();
   }
+  // create connected to it: the name is no longer needed.
+  if (console) remove_console_socket(*console);
   if (auto ok = start_container(create.root, create.id, log); !ok) {
     (void)delete_container(create.root, create.id, true, log);
     return std::move(ok).error();

@@ -12,6 +12,9 @@ runtime=$(realpath "$1")
 command -v containerd >/dev/null || { echo "# containerd.sh: containerd missing (scripts/setup-deps.sh --oci)"; exit 1; }
 
 work=$(mktemp -d /tmp/oci-containerd.XXXXXX)
+# The shim keeps its runtime state under /run/containerd: removed at the end
+# when it was not there before.
+made_run=""; [ -e /run/containerd ] || made_run=/run/containerd
 sock="$work/containerd.sock"
 cat > "$work/config.toml" <<CONF
 version = 2
@@ -33,6 +36,7 @@ cleanup() {
   kill "$daemon" 2>/dev/null; wait "$daemon" 2>/dev/null
   grep -o " $work/[^ ]*" /proc/self/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null
   rm -rf "$work"
+  if [ -n "$made_run" ]; then rm -rf "$made_run"; else rmdir /run/containerd/runc/oci-test 2>/dev/null; fi
 }
 trap cleanup EXIT
 for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.1; done

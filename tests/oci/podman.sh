@@ -10,6 +10,11 @@ runtime=$(realpath "$1")
 command -v podman >/dev/null || { echo "# podman.sh: podman missing (scripts/setup-deps.sh --oci)"; exit 1; }
 
 work=$(mktemp -d /tmp/oci-podman.XXXXXX)
+# What podman and sandbox-oci make on the machine, removed at the end when
+# it was not there before: the runtime's state root, podman's parent cgroups.
+made=()
+[ -e /run/sandbox-oci ] || made+=(/run/sandbox-oci)
+for c in /sys/fs/cgroup/*/; do [ -e "${c}libpod_parent" ] || made+=("${c}libpod_parent"); done
 cat > "$work/containers.conf" <<CONF
 [containers]
 netns = "none"
@@ -27,6 +32,11 @@ cleanup() {
   # podman's own overlay mounts under its private root, then the files.
   grep -o " $work/[^ ]*" /proc/self/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null
   rm -rf "$work"
+  local d
+  for d in "${made[@]}"; do
+    [ -d "$d/conmon" ] && rmdir "$d/conmon" 2>/dev/null
+    rmdir "$d" 2>/dev/null
+  done
 }
 trap cleanup EXIT
 

@@ -36,7 +36,11 @@ suite="$src/tests/integration"
 # image of hooks.bats is the same busybox root (docs/oci.md).
 work=$(mktemp -d /tmp/oci-bats.XXXXXX)
 chmod 755 "$work"
-trap 'rm -rf "$work"' EXIT
+# The suite's cgroup tests name /runc-cgroups-integration-test/...: its
+# teardown removes the v1 groups, the v2 parent is removed here.
+suite_cg=/sys/fs/cgroup/unified/runc-cgroups-integration-test
+made_cg=""; [ -e "$suite_cg" ] || made_cg=$suite_cg
+trap 'rm -rf "$work"; [ -n "$made_cg" ] && [ -d "$made_cg" ] && { rmdir "$made_cg"/* 2>/dev/null; rmdir "$made_cg"; }' EXIT
 make_rootfs "$work/busybox"
 # As the docker-library busybox image: no /proc, /sys (mask.bats makes
 # them symlinks).

@@ -17,9 +17,14 @@ X11_TEST_PACKAGES=(xvfb x11-apps x11-utils xdotool imagemagick
                    # real desktop programs (issue 18): two terminals, a window manager, an
                    # image viewer, a GTK dialog
                    xterm rxvt-unicode openbox feh yad)
+# sandbox-oci's tests (tests/oci/): the callers (podman, containerd), the
+# runtimes compared against, a busybox image built locally, runc's bats suite.
+OCI_PACKAGES=(podman runc crun containerd uidmap busybox-static bats gawk jq dpkg-dev)
 
 want=("${BUILD_PACKAGES[@]}")
-[ "${1:-}" = "--tests" ] && want+=("${TEST_PACKAGES[@]}" "${X11_PACKAGES[@]}" "${X11_TEST_PACKAGES[@]}")
+[ "${1:-}" = "--tests" ] && want+=("${TEST_PACKAGES[@]}" "${X11_PACKAGES[@]}" "${X11_TEST_PACKAGES[@]}"
+                                  "${OCI_PACKAGES[@]}")
+[ "${1:-}" = "--oci" ] && want+=("${OCI_PACKAGES[@]}")
 [ "${1:-}" = "--x11" ] && want+=("${X11_PACKAGES[@]}")
 [ "${1:-}" = "--bench" ] && want+=(hyperfine bubblewrap firejail)
 

@@ -39,6 +39,9 @@ if [ "$(id -u)" -eq 0 ]; then
   suite "library tests (as uid 65534)" \
     setpriv --reuid=65534 --regid=65534 --clear-groups -- env HOME=/nonexistent \
     "$stage/library_tests" --gtest_brief=1
+  # sandbox-oci (issue 16): podman, the escape classes, containerd, rootless
+  # podman, runc's own bats suite.
+  suite "OCI runtime (tests/oci)" tests/oci/run.sh build/sandbox-oci
 fi
 # The include edges between src/ folders follow the layers of DESIGN §11.
 suite "include edges follow the layers" scripts/check-includes.sh

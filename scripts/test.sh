@@ -26,6 +26,16 @@ if [ "$(id -u)" -eq 0 ]; then
     env HOME=/nonexistent "SANDBOX_BIN=$SANDBOX_BIN" "SANDBOX_PROBE_DIR=$SANDBOX_PROBE_DIR" \
     "SANDBOX_NET_LAB=$SANDBOX_NET_LAB" \
     "$stage/integration_tests" --gtest_brief=1
+  # No change of behaviour under --explain (issue 14): the same integration
+  # suite with --explain added to every run of a command (tests/support/run.cc),
+  # as root and as uid 65534 (about 2 minutes each).
+  suite "integration tests with --explain added (as $(id -un))" \
+    env SANDBOX_TEST_EXPLAIN=1 "$stage/integration_tests" --gtest_brief=1 --gtest_filter=-Explain.*
+  suite "integration tests with --explain added (as uid 65534)" \
+    setpriv --reuid=65534 --regid=65534 --clear-groups -- \
+    env HOME=/nonexistent SANDBOX_TEST_EXPLAIN=1 "SANDBOX_BIN=$SANDBOX_BIN" "SANDBOX_PROBE_DIR=$SANDBOX_PROBE_DIR" \
+    "SANDBOX_NET_LAB=$SANDBOX_NET_LAB" \
+    "$stage/integration_tests" --gtest_brief=1 --gtest_filter=-Explain.*
   suite "library tests (as uid 65534)" \
     setpriv --reuid=65534 --regid=65534 --clear-groups -- env HOME=/nonexistent \
     "$stage/library_tests" --gtest_brief=1

@@ -8,6 +8,8 @@
 
 namespace sandbox {
 
+class Observer;  // sandbox/observer.h
+
 struct Command {
   // argv[0] is the command: a path (granted read + execute, naming it is the
   // grant) or a name looked up in the sandbox's PATH.
@@ -38,6 +40,11 @@ struct Command {
   // is reaped by ~Child, or by this process's parent when it exits first.
   // Off: wait() returns once init is reaped, as a zombie-free library call.
   bool status_before_teardown = false;
+  // --explain: the tracer of the tree (sandbox/observer.h), not owned; it
+  // must outlive the Child. Needs Policy::explain (which selects the seccomp
+  // variant that stops for it); without an observer that variant makes
+  // every observed call fail with ENOSYS (fail closed).
+  Observer* observer = nullptr;
 
   // The command as the calling process would run it: its environment
   // (environ), its working directory and its descriptors 0, 1 and 2. Reads

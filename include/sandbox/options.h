@@ -18,6 +18,8 @@ enum class Kind {
   flag,   // --mount            mount = true
   value,  // --level s0:c1,c2   level = "s0:c1,c2"
   list,   // --ro A --ro B      ro = ["A", "B"]
+  optional_value,  // --explain, --explain=json   explain = true, explain = "json"
+                   // (the value only after '=': the next word is the command's)
 };
 
 struct Option {

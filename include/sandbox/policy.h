@@ -46,6 +46,9 @@ struct NetRule {
   bool operator==(const NetRule&) const = default;
 };
 enum class SeccompMode { enforce, log };
+// --explain[=text|json] (DESIGN §12): every denial named with the option
+// that grants it, as lines on stderr or JSON lines.
+enum class ExplainMode { off, text, json };
 // Whether the program gets a pseudo-terminal of its own (DESIGN §2, terminal).
 // automatic: when the caller's stdin and stdout are both terminals.
 enum class PtyMode { automatic, always, never };
@@ -162,6 +165,12 @@ struct Policy {
   // Diagnostics: --timing writes the microseconds of each launch step to
   // stderr when the sandbox ends (launch/timing.h).
   bool timing = false;
+  // --explain: the program runs under the seccomp variant that stops the
+  // observed calls for a tracer (Command::observer); --learn FILE reruns it,
+  // adding grants, at most learn_runs times, and writes a profile.
+  ExplainMode explain = ExplainMode::off;
+  std::string learn_path;
+  unsigned learn_runs = 8;
   // -q: keep sandbox's own informational lines (limits, --best-effort
   // skips, notices) off stderr; errors still print.
   bool quiet = false;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sandbox/error.h"
+#include "sandbox/explain.h"
 #include "sandbox/limits.h"
 #include "sandbox/outcome.h"
 #include "sandbox/policy.h"
@@ -30,6 +31,8 @@ struct RunRecord {
   // How it ended: the Outcome when the sandbox ran, else our own error.
   std::optional<Outcome> outcome;
   std::optional<Error> error;
+  // --explain: every distinct denial (schema version 2).
+  std::vector<explain::Denial> denials;
   int exit_status = kExitFailure;
   // -X: the nested X server and the window manager the program ran with
   // (their sandboxes carry the program's level with their own types).

@@ -6,10 +6,12 @@
 #include <cstdio>
 #include <iostream>
 
+#include "cli/explain_run.h"
 #include "cli/informational.h"
 #include "cli/manage.h"
 #include "cli/parse.h"
 #include "cli/x11_run.h"
+#include "sandbox/explain.h"
 #include "sandbox/report.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/version.h"
@@ -64,14 +66,28 @@ int main(int argc, char** argv) {
   command.fds = policy.fds;
   command.forward_signals = true;
   command.status_before_teardown = true;  // we exit right after wait() (DESIGN §14)
+  if (policy.x11.enabled && (policy.explain != sandbox::ExplainMode::off || !policy.learn_path.empty())) {
+    return failed(sandbox::Error("--explain and --learn do not trace -X's nested display yet")
+                      .with_hint("explain the program without -X first"));
+  }
   if (policy.x11.enabled) {  // -X: the session, and the same report
     return sandbox::report::finish(policy, record, sandbox::cli::run_x11(policy, command, record));
+  }
+  if (!policy.learn_path.empty()) {  // --learn FILE: several runs, then the profile
+    auto learned = sandbox::explain::learn(policy, command);
+    if (!learned) return failed(learned.error());
+    return sandbox::report::finish(policy, record, *learned);
   }
   auto sealed = sandbox::seal(policy);  // canonical paths, checked, and the kernel checked against them
   if (!sealed) return failed(sealed.error());
   // Signals that arrive while the sandbox starts stay pending until wait()
   // forwards them, instead of killing us before we can clean up.
   sandbox::hold_forwarded_signals();
+  std::unique_ptr<sandbox::explain::Explainer> explainer;  // --explain: the tracer, as the observer
+  if (policy.explain != sandbox::ExplainMode::off) {
+    explainer = sandbox::explain::Explainer::create(policy, command, policy.explain);
+    command.observer = explainer.get();
+  }
   auto child = sandbox::spawn(*sealed, command);
   if (!child) return failed(child.error());
   record.label = child->label();
@@ -79,6 +95,13 @@ int main(int argc, char** argv) {
   if (!policy.quiet) sandbox::cli::print_informational(*child);  // -q: errors only
   const sandbox::Outcome outcome = child->wait();
   if (!outcome.message.empty()) std::cerr << "sandbox: " << outcome.message << '\n';
+  if (explainer) {
+    record.denials = explainer->denials();
+    if (policy.explain == sandbox::ExplainMode::text) {
+      std::cerr << sandbox::cli::explain_summary(record.denials, argc, argv, invocation->command);
+    }
+  }
+  sandbox::cli::hint_explain(policy, outcome);
   record.outcome = outcome;
   const int status = sandbox::report::finish(policy, record, outcome.exit_status());
   // The sandbox has ended: nothing of it runs. Its init may still be tearing

@@ -82,11 +82,17 @@ Result<Invocation> parse(int argc, char** argv) {
 
   std::map<std::string_view, std::vector<std::string>> values;
   std::map<std::string_view, bool> flags;
+  std::map<std::string_view, std::string> optional_values;
   std::map<const CLI::Option*, const options::Option*> table_of;
   for (const auto& o : options::all()) {
     CLI::Option* added = nullptr;
     if (o.kind == options::Kind::flag) {
       added = app.add_flag(flag_names(o), flags[o.name], std::string(o.help));
+    } else if (o.kind == options::Kind::optional_value) {
+      // --explain or --explain=json: the value only after '=', so the next
+      // word stays the command's (CLI11's flag with a default value).
+      added = app.add_flag(flag_names(o), optional_values[o.name], std::string(o.help));
+      added->type_name("[=" + std::string(o.value_name) + "]");
     } else {
       added = app.add_option(flag_names(o), values[o.name], std::string(o.help));
       added->type_name(std::string(o.value_name));
@@ -149,6 +155,13 @@ Result<Invocation> parse(int argc, char** argv) {
       continue;
     }
     if (o.kind == options::Kind::list) continue;  // below, in command-line order
+    if (o.kind == options::Kind::optional_value) {
+      if (app.get_option("--" + std::string(o.name))->count() > 0) {
+        const std::string& given = optional_values[o.name];  // CLI11 says "true" without '='
+        if (auto ok = o.apply(inv.policy, given == "true" ? "" : given); !ok) return std::move(ok).error();
+      }
+      continue;
+    }
     for (const auto& v : values[o.name]) {
       if (auto ok = o.apply(inv.policy, v); !ok) return std::move(ok).error();
     }

@@ -234,6 +234,7 @@ void run_init(const LaunchPlan& plan, int report_fd) noexcept {
   r.check(Step::working_directory, enter_working_directory(plan));
   int slave = -1;
   if (plan.pty.enabled) r.check(Step::pty, init::open_pty(plan.pty, &slave));  // before Landlock hides /dev/pts/ptmx
+  if (plan.explain_sync) r.check(Step::explain_attach, await_tracer(plan));  // --explain: only while we are dumpable
   r.check(Step::init_confinement, init::make_undumpable());      // no ptrace, no /proc/1/mem for anyone inside
   r.check(Step::drop_capabilities, caps::drop_all());             // init's, and the command inherits none
   r.check(Step::no_new_privs, caps::set_no_new_privs());          // required by Landlock and seccomp

@@ -65,6 +65,7 @@ void run_without_namespaces(const LaunchPlan& plan, int report_fd) noexcept {
   std::size_t index = 0;
   check(report_fd, clock, Step::relay_pipes, handover::place_inner_pipes(plan.handed, &index));  // before any fork
   check(report_fd, clock, Step::working_directory, enter_working_directory(plan));
+  if (plan.explain_sync) check(report_fd, clock, Step::explain_attach, await_tracer(plan));  // --explain
   check(report_fd, clock, Step::init_confinement, init::make_undumpable());
   check(report_fd, clock, Step::drop_capabilities, drop_capabilities());
   check(report_fd, clock, Step::no_new_privs, caps::set_no_new_privs());

@@ -53,6 +53,16 @@ int close_all_but(int keep, int also) {
   return sys::close_range(first, ~0U) == 0 ? 0 : errno;
 }
 
+int await_tracer(const LaunchPlan& plan) {
+  char byte = 0;
+  for (;;) {
+    const ssize_t n = ::read(plan.explain_sync.get(), &byte, 1);
+    if (n == 1) return 0;
+    if (n == 0) return ECHILD;  // the supervisor closed it untraced: no tracer, no command
+    if (errno != EINTR) return errno;
+  }
+}
+
 int block_signals() {
   sigset_t set;
   init::fill_signal_set(&set);

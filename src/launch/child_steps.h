@@ -24,6 +24,11 @@ int enter_working_directory(const LaunchPlan& plan);
 // then never sees its end of file) for as long as the sandbox lives.
 int close_all_but(int keep, int also);
 
+// --explain: waits until the supervisor traces us (one byte on
+// plan.explain_sync); end of file means it could not, and we stop (fail
+// closed). Before we become undumpable: only then can it attach.
+int await_tracer(const LaunchPlan& plan);
+
 // Blocks the signals init forwards, and SIGCHLD: none is lost before reap().
 int block_signals();
 

@@ -379,6 +379,7 @@ Result<LaunchPlan> make_plan(const SealedPolicy& sealed, const Command& command,
   filter_options.static_only = policy.static_only;
   filter_options.log_only = policy.seccomp == SeccompMode::log;
   filter_options.deny_inet_udp_raw = (policy.net == NetMode::host || without_namespaces) && !policy.allow_udp;
+  filter_options.explain = policy.explain != ExplainMode::off;  // RET_TRACE: ENOSYS without a tracer
   auto filter = seccomp::prebuilt(filter_options);       // compiled at build time
   if (!filter) return std::move(filter).error().wrap("cannot compile the seccomp filter");
   plan.filter = std::move(*filter);  // never optional: the child installs it unconditionally

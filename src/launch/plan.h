@@ -56,6 +56,9 @@ struct LaunchPlan {
   UniqueFd handover_channel;
   // Landlock: absent only when seal() recorded its skip (--best-effort).
   std::optional<landlock::Ruleset> ruleset;
+  // --explain: init's end of the pipe on which the supervisor says that its
+  // tracer is attached (launch/child_steps.h await_tracer); empty otherwise.
+  UniqueFd explain_sync;
   // seccomp: never optional; an empty program fails the launch.
   seccomp::Program filter;
   seccomp::Program init_filter;

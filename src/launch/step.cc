@@ -56,6 +56,7 @@ const char* step_name(Step step) {
     case Step::landlock_rules: return "Landlock rules for the view";
     case Step::working_directory: return "chdir";
     case Step::pty: return "opening the pseudo-terminal";
+    case Step::explain_attach: return "waiting for the --explain tracer";
     case Step::init_confinement: return "making init undumpable";
     case Step::fork_command: return "fork";
     case Step::init_descriptors: return "closing init's inherited descriptors";

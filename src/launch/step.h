@@ -33,6 +33,7 @@ enum class Step : std::uint32_t {
   landlock_rules,
   working_directory,
   pty,
+  explain_attach,
   init_confinement,
   fork_command,
   init_descriptors,

@@ -230,6 +230,42 @@ constexpr Option kOptions[] = {
        p.timing = true;
        return success();
      }},
+    {"explain", "", "text|json", "Diagnostics",
+     "Name every denial as it happens, with the option that grants it, on stderr (json: one "
+     "object per line), and at exit the command line that grants them all. The program is "
+     "traced (ptrace), never permitted more.",
+     Kind::optional_value,
+     [](Policy& p, const std::string& v) -> Result<void> {
+       if (v.empty() || v == "text") {
+         p.explain = ExplainMode::text;
+       } else if (v == "json") {
+         p.explain = ExplainMode::json;
+       } else {
+         return Error("--explain=" + v + ": expected text or json");
+       }
+       return success();
+     }},
+    {"learn", "", "FILE", "Diagnostics",
+     "Run the program under --explain, add the grants it was denied and run it again until a run "
+     "has no new denial; write them to FILE as a profile (merged into an existing FILE). The "
+     "program runs several times.",
+     Kind::value,
+     [](Policy& p, const std::string& v) -> Result<void> {
+       if (v.empty()) return Error("--learn: expected a file name");
+       p.learn_path = v;
+       return success();
+     }},
+    {"learn-runs", "", "N", "Diagnostics",
+     "With --learn: at most N runs (default 8); not converging by then exits 125.", Kind::value,
+     [](Policy& p, const std::string& v) -> Result<void> {
+       unsigned n = 0;
+       auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+       if (ec != std::errc() || ptr != v.data() + v.size() || n == 0 || n > 100) {
+         return Error("--learn-runs " + v + ": expected a number of runs from 1 to 100");
+       }
+       p.learn_runs = n;
+       return success();
+     }},
     {"quiet", "q", "", "Diagnostics",
      "Keep sandbox's own informational lines (limits, notices, --best-effort skips) off stderr; "
      "errors still print.",

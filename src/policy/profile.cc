@@ -256,6 +256,13 @@ Result<void> apply_option(Policy& policy, const options::Option& option, const t
       if (auto ok = option.apply(policy, ""); !ok) return c.at(node, key, ok.error().message());
       return success();
     }
+    case options::Kind::optional_value:
+      if (const auto* b = node.as_boolean(); b != nullptr) {
+        if (!b->get()) return c.at(node, key, "expected true or a value (leave it out for false)");
+        if (auto ok = option.apply(policy, ""); !ok) return c.at(node, key, ok.error().message());
+        return success();
+      }
+      [[fallthrough]];
     case options::Kind::value: {
       auto text = scalar_text(c, node, key);
       if (!text) return std::move(text).error();

@@ -129,6 +129,9 @@ std::string to_toml(const Policy& policy) {
   value("report-append", policy.report_append);
   flag("timing", policy.timing);
   flag("quiet", policy.quiet);
+  if (policy.explain != ExplainMode::off) value("explain", policy.explain == ExplainMode::json ? "json" : "text");
+  value("learn", policy.learn_path);
+  if (policy.learn_runs != 8) value("learn-runs", std::to_string(policy.learn_runs));
   value("seccomp", policy.seccomp == SeccompMode::log ? "log" : "enforce");
   flag("allow-ptrace", policy.allow_ptrace);
   flag("best-effort", policy.best_effort);

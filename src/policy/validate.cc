@@ -99,6 +99,11 @@ Result<void> Policy::validate() const {
   if ((!include_files.empty() || !include_lists.empty()) && !has_scratch) {
     return Error("-i, -I: there is no scratch $HOME or /tmp to copy into").with_hint("add -M, -H DIR or -T DIR");
   }
+  if ((explain != ExplainMode::off || !learn_path.empty()) && allow_ptrace) {
+    return Error("--explain and --learn trace the program, and a process has only one tracer: "
+                 "--allow-ptrace cannot be given with them");
+  }
+  if (learn_runs == 0) return Error("--learn-runs: expected at least 1 run");
   return success();
 }
 

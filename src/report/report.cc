@@ -93,7 +93,7 @@ RunRecord begin(const Policy& policy, const std::vector<std::string>& command) {
 
 std::string render(const RunRecord& record) {
   json j;
-  j["version"] = 1;
+  j["version"] = 2;
   j["label"] = record.label.empty() ? json(nullptr) : json(record.label);
   j["profile"] = record.profile;
   j["command"] = record.command;
@@ -150,6 +150,8 @@ std::string render(const RunRecord& record) {
                     {"server", helper(record.x11->server)},
                     {"window_manager", helper(record.x11->window_manager)}};
   }
+  j["denials"] = json::array();  // --explain (the same objects as --explain=json)
+  for (const auto& d : record.denials) j["denials"].push_back(json::parse(explain::json_line(d)));
   return j.dump() + "\n";
 }
 

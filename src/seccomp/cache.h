@@ -16,14 +16,14 @@
 namespace sandbox::seccomp {
 
 // Every variant of FilterOptions, as a number: one bit per option.
-inline constexpr std::uint32_t kVariants = 16;
+inline constexpr std::uint32_t kVariants = 32;
 
 inline std::uint32_t variant_key(const FilterOptions& options) {
   // Adding a field to FilterOptions stops the build here: give it a bit below,
   // in variant_options() and in kVariants, so it has its own embedded program.
-  const auto& [allow_ptrace, log_only, static_only, deny_inet_udp_raw] = options;
+  const auto& [allow_ptrace, log_only, static_only, deny_inet_udp_raw, explain] = options;
   return (allow_ptrace ? 1U : 0U) | (log_only ? 2U : 0U) | (static_only ? 4U : 0U) |
-         (deny_inet_udp_raw ? 8U : 0U);
+         (deny_inet_udp_raw ? 8U : 0U) | (explain ? 16U : 0U);
 }
 
 inline FilterOptions variant_options(std::uint32_t key) {
@@ -32,6 +32,7 @@ inline FilterOptions variant_options(std::uint32_t key) {
   options.log_only = (key & 2U) != 0;
   options.static_only = (key & 4U) != 0;
   options.deny_inet_udp_raw = (key & 8U) != 0;
+  options.explain = (key & 16U) != 0;
   return options;
 }
 

@@ -136,8 +136,11 @@ void Program::point_fprog() {
 }
 
 Result<Program> compile(const FilterOptions& options) {
+  const bool trace = options.explain && !options.log_only;
   const DenyActions actions{
-      .deny = options.log_only ? SCMP_ACT_LOG : SCMP_ACT_ERRNO(EPERM),
+      .deny = options.log_only ? SCMP_ACT_LOG
+              : trace          ? SCMP_ACT_TRACE(kTraceDenied)
+                               : SCMP_ACT_ERRNO(EPERM),
       .enosys = options.log_only ? SCMP_ACT_LOG : SCMP_ACT_ERRNO(ENOSYS),
   };
   const std::uint32_t bad_arch = options.log_only ? SCMP_ACT_LOG : SCMP_ACT_KILL_PROCESS;
@@ -145,6 +148,9 @@ Result<Program> compile(const FilterOptions& options) {
   if (!ctx) return std::move(ctx).error();
   if (auto added = add_deny_rules(ctx->get(), options, actions); !added) {
     return std::move(added).error();
+  }
+  if (options.explain) {  // with --seccomp=log too: the deny list logs, the observed calls stop
+    if (auto added = add_observe_rules(ctx->get()); !added) return std::move(added).error();
   }
   const int personality = resolve_syscall("personality");
   if (personality < 0) return Error("seccomp: libseccomp does not know personality(2)");

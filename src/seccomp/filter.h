@@ -35,7 +35,17 @@ struct FilterOptions {
   // --net=host without --allow-udp: socket(AF_INET/AF_INET6, SOCK_DGRAM or
   // SOCK_RAW) and socket(AF_PACKET, ...) get EPERM.
   bool deny_inet_udp_raw = false;
+  // --explain (DESIGN §12): the deny list returns SECCOMP_RET_TRACE with
+  // data kTraceDenied (the tracer skips the call and answers EPERM) and the
+  // observed calls (paths, exec, network, signals, fork) return
+  // SECCOMP_RET_TRACE with data kTraceObserved. Without a tracer every traced
+  // call fails with ENOSYS: it fails closed.
+  bool explain = false;
 };
+
+// SECCOMP_RET_DATA of the explain variant's TRACE actions.
+inline constexpr std::uint16_t kTraceDenied = 1;
+inline constexpr std::uint16_t kTraceObserved = 2;
 
 // A compiled classic-BPF program: what prctl(PR_SET_SECCOMP) loads.
 class Program {

@@ -60,6 +60,26 @@ constexpr std::uint64_t kCloneNewFlags[] = {
     CLONE_NEWPID, CLONE_NEWNET, 0x00000080 /* CLONE_NEWTIME */,
 };
 
+// --explain: the calls whose failure a grant may explain (DESIGN §12).
+constexpr const char* kObserved[] = {
+    // Paths: open, create, exec, remove, rename, link, list, probe.
+    "open", "openat", "openat2", "creat", "execve", "execveat", "mkdir", "mkdirat", "mknod",
+    "mknodat", "unlink", "unlinkat", "rmdir", "rename", "renameat", "renameat2", "link", "linkat",
+    "symlink", "symlinkat", "truncate", "chdir", "stat", "lstat", "access", "faccessat",
+    "faccessat2", "readlink", "readlinkat", "statfs", "inotify_add_watch",
+    // Network.
+    "connect", "bind",
+    // Signals.
+    "kill", "tkill", "tgkill", "pidfd_send_signal", "rt_sigqueueinfo", "rt_tgsigqueueinfo",
+    // Processes (--pids).
+    "fork", "vfork",
+};
+// AT_EMPTY_PATH: an fstat-style call on a descriptor names no path.
+constexpr std::uint64_t kAtEmptyPath = 0x1000;
+// Every CLONE_NEW* flag the deny list checks, for clone's complement rule.
+constexpr std::uint64_t kAllCloneNew = CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC |
+                                       CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | 0x00000080;
+
 // The pid 1 of the sandbox reaps, forwards signals, writes a status to a pipe.
 constexpr const char* kInitAllowed[] = {
     "read", "write", "readv", "writev", "close", "exit", "exit_group",
@@ -163,6 +183,18 @@ Result<void> add_deny_rules(scmp_filter_ctx ctx, const FilterOptions& options,
     if (auto added = add_socket_rules(ctx, actions.deny); !added) return added;
   }
   return success();
+}
+
+Result<void> add_observe_rules(scmp_filter_ctx ctx) {
+  const std::uint32_t observe = SCMP_ACT_TRACE(kTraceObserved);
+  for (const char* name : kObserved) {
+    if (auto added = add_rule(ctx, observe, name); !added) return added;
+  }
+  // The stat family with a path (AT_EMPTY_PATH is fstat on a descriptor).
+  if (auto added = add_rule(ctx, observe, "newfstatat", {masked_eq(3, kAtEmptyPath, 0)}); !added) return added;
+  if (auto added = add_rule(ctx, observe, "statx", {masked_eq(2, kAtEmptyPath, 0)}); !added) return added;
+  // clone without any CLONE_NEW* flag: disjoint from the deny rules above.
+  return add_rule(ctx, observe, "clone", {masked_eq(0, kAllCloneNew, 0)});
 }
 
 Result<void> add_init_allow_rules(scmp_filter_ctx ctx) {

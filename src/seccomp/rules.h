@@ -34,6 +34,11 @@ int resolve_syscall(const char* name);
 Result<void> add_deny_rules(scmp_filter_ctx ctx, const FilterOptions& options,
                             const DenyActions& actions);
 
+// --explain: SCMP_ACT_TRACE(kTraceObserved) for the observed calls. Never
+// on a call the deny list already names with conditions (clone gets the
+// complement of its denied flags), so no rule hides a deny.
+Result<void> add_observe_rules(scmp_filter_ctx ctx);
+
 // The allow list of the sandbox's pid 1 (over a default of EPERM).
 Result<void> add_init_allow_rules(scmp_filter_ctx ctx);
 

@@ -92,6 +92,23 @@ bool must_reap_first(const Child::State& state) {
   return !(r.tracking_only() && state.namespace_helper && state.namespace_helper->stays());
 }
 
+// --explain: the observer's lines to the caller's stderr, through the pty
+// relay's writer when there is one.
+void say(Child::State& state, const std::string& text) {
+  if (text.empty()) return;
+  if (state.pty) {
+    state.pty->say(state.stdio[2], text);
+    return;
+  }
+  std::size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(state.stdio[2], text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    done += static_cast<std::size_t>(n);
+  }
+}
+
 }  // namespace
 
 void hold_forwarded_signals() {
@@ -151,14 +168,15 @@ Outcome Child::wait() {
   bool trimmed = false;  // a long run: we drop our code's resident pages once (util/resident.h)
   const int trim_after = static_cast<int>(util::kTrimAfter.count());
   for (;;) {
-    constexpr int kBase = 5;
+    constexpr int kBase = 6;
     constexpr int kControl = kBase + supervisor::PtyRelay::kSlots;
     pollfd fds[kControl + supervisor::ControlClients::kSlots] = {
         {state_->pidfd.get(), POLLIN, 0},
         {signals.fd(), POLLIN, 0},
         {report_open ? state_->report.get() : -1, POLLIN, 0},
         {state_->reservation.socket.get(), POLLIN, 0},  // the control socket (DESIGN §4)
-        {state_->deadline ? state_->deadline->fd() : -1, POLLIN, 0}};
+        {state_->deadline ? state_->deadline->fd() : -1, POLLIN, 0},
+        {state_->observer ? state_->observer->output_fd() : -1, POLLIN, 0}};  // --explain
     pollfd* pty_slots = &fds[kBase];
     for (int i = 0; i < supervisor::PtyRelay::kSlots; ++i) pty_slots[i] = {-1, 0, 0};
     if (state_->pty) state_->pty->prepare(pty_slots);
@@ -196,6 +214,10 @@ Outcome Child::wait() {
     if ((fds[3].revents & POLLIN) != 0) state_->control.accept_pending(*state_);
     if ((fds[4].revents & POLLIN) != 0) state_->deadline->fire(state_->pidfd.get());
     if (state_->pty) state_->pty->dispatch(pty_slots);
+    if ((fds[5].revents & POLLIN) != 0) {
+      say(*state_, state_->observer->take_output());
+      state_->observer->written();
+    }
     if ((fds[2].revents & (POLLIN | POLLHUP)) != 0) {
       report_open = !drain_reports(state_->report.get(), reports);
       if (!reported && exit_report(reports) != nullptr) {
@@ -220,6 +242,7 @@ Outcome Child::wait() {
   // it every process of the sandbox: read what is left.
   if (state_->slirp) state_->slirp->stop();                       // its network namespace is unused now
   if (state_->pty) state_->pty->drain();
+  if (state_->observer) say(*state_, state_->observer->finish());  // the tracer saw the last process go
   state_->relay.finish();                                         // every byte it wrote reaches the caller
   state_->offsets.give_back(state_->handover_channel.get());       // as if it had read the caller's file
   raw.reset();

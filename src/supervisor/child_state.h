@@ -19,6 +19,7 @@
 #include "launch/timing.h"
 #include "limits/resources.h"
 #include "scratch/shred.h"
+#include "sandbox/observer.h"
 #include "sandbox/sandbox.h"
 #include "supervisor/control.h"
 #include "supervisor/pty_relay.h"
@@ -62,6 +63,7 @@ struct Child::State {
   // Command::forward_signals (opt-in), and the caller's descriptors the
   // program's 0, 1, 2 came from (the pty relay's, and --timing's stderr).
   bool forward_signals = false;
+  Observer* observer = nullptr;  // --explain (sandbox/observer.h): its output goes to stdio[2]
   int stdio[3] = {0, 1, 2};
   bool waited = false;
   bool killed = false;

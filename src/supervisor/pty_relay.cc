@@ -169,6 +169,20 @@ void PtyRelay::resize() {
   ::ioctl(master_.get(), TIOCSWINSZ, &size);
 }
 
+void PtyRelay::say(int fd, const std::string& text) {
+  if (!to_caller_.empty()) write_caller();
+  if (::isatty(fd) != 1) {
+    write_all(fd, text.data(), text.size());
+    return;
+  }
+  std::string lines;
+  for (const char ch : text) {
+    if (ch == '\n') lines.push_back('\r');
+    lines.push_back(ch);
+  }
+  write_all(fd, lines.data(), lines.size());
+}
+
 void PtyRelay::drain() {
   if (!master_) return;
   write_caller();

@@ -48,6 +48,9 @@ class PtyRelay {
   void resize();
   // After init is gone: copies what the program left in the pty to the caller.
   void drain();
+  // Lines of our own for the caller's fd (--explain): after what the program
+  // wrote before them, with CR LF on a terminal (it is raw while we relay).
+  void say(int fd, const std::string& text);
 
  private:
   void receive_master();

@@ -20,6 +20,7 @@
 #include "limits/resources.h"
 #include "supervisor/child_state.h"
 #include "supervisor/degraded.h"
+#include "supervisor/observe.h"
 #include "util/sys.h"
 
 namespace sandbox {
@@ -137,6 +138,9 @@ Result<Child> spawn(const SealedPolicy& sealed, const Command& command) {
     plan->handover_channel = UniqueFd(pair[1]);
   }
 
+  auto observer = supervisor::ObserverLink::prepare(policy, command, *plan);  // --explain
+  if (!observer) return std::move(observer).error();
+
   int pidfd = -1;
   sys::CloneArgs args;
   args.flags = kNamespaces | CLONE_PIDFD;                         // the network namespace: the helper's (net/namespace.h)
@@ -156,6 +160,8 @@ Result<Child> spawn(const SealedPolicy& sealed, const Command& command) {
     namespace_helper.reset();
     auto degraded = supervisor::plan_without_namespaces(sealed, command, label, refused, *plan);
     if (!degraded) return std::move(degraded).error();
+    observer = supervisor::ObserverLink::prepare(policy, command, *plan);  // --explain: the new plan's pipe
+    if (!observer) return std::move(observer).error();
     args.flags = CLONE_PIDFD | (args.flags & sys::kCloneIntoCgroup);
     pid = sys::clone3(args);
     if (pid < 0) return Error::from_errno("cannot start the sandbox without namespaces (clone3)");
@@ -164,11 +170,13 @@ Result<Child> spawn(const SealedPolicy& sealed, const Command& command) {
     report_read.reset();
     network_channel.reset();
     handover_channel.reset();
+    observer->close_child_end();
     if (namespace_helper) namespace_helper->close_helper_end();   // EOF if the helper dies without a word
     if (!namespaces) launch::run_without_namespaces(*plan, report_write.get());  // never returns
     launch::run_init(*plan, report_write.get());                  // never returns
   }
   report_write.reset();                                           // EOF once every child copy is gone
+  plan->explain_sync.reset();
   plan->handover_channel.reset();
   relay->close_child_ends();                                      // init's alone: the command sees the end of its input
   if (namespace_helper) {                                         // asleep at once: init's ask finds a free core
@@ -200,6 +208,7 @@ Result<Child> spawn(const SealedPolicy& sealed, const Command& command) {
   state->relay = std::move(*relay);
   state->forward_signals = command.forward_signals;
   state->status_before_teardown = command.status_before_teardown;
+  state->observer = command.observer;
   state->stdio[0] = command.stdin_fd;
   state->stdio[1] = command.stdout_fd;
   state->stdio[2] = command.stderr_fd;
@@ -208,6 +217,7 @@ Result<Child> spawn(const SealedPolicy& sealed, const Command& command) {
   for (const auto& op : plan->view.ops) state->mount_descriptions.push_back(fs::describe(op));
   Child::State& running = *state;
   Child child(std::move(state));                                  // from here on, a failure kills the sandbox
+  if (auto attached = observer->attach(pid); !attached) return std::move(attached).error();  // --explain: traced, then init goes on
   if (auto relaying = running.relay.start(); !relaying) return std::move(relaying).error();  // the pipes flow from now on
   if (running.namespace_helper && running.timing) running.timing->mark("network namespace helper reaped");
   limits::sweep_stale_groups(running.resources);                  // leaves of SIGKILLed supervisors, while init works

@@ -68,8 +68,9 @@ struct LabOptions {
 // probe) in a fresh lab and collects its key=value lines.
 Lab in_lab(const std::string& scenario, Caller caller, const LabOptions& options = {}) {
   const std::string as = caller == Caller::nobody ? kAsNobody : "";
-  const std::vector<std::string> argv = {"env", "SB=" + as + sandbox_bin(),
-                                         "SB_USERNS=" + as + "unshare -r " + sandbox_bin(),
+  const std::string explain = explain_injected() ? " --explain" : "";  // SANDBOX_TEST_EXPLAIN
+  const std::vector<std::string> argv = {"env", "SB=" + as + sandbox_bin() + explain,
+                                         "SB_USERNS=" + as + "unshare -r " + sandbox_bin() + explain,
                                          "LAB_TUN_MODE=" + options.tun_mode,
                                          "unshare", "-nm", "--propagation", "private",
                                          "bash", lab_script(), probe("net_probe"), scenario};

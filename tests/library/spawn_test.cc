@@ -289,4 +289,19 @@ TEST(Library, ACommandWithoutOpenDescriptorsIsRefused) {
   EXPECT_NE(refused.error().message().find("not an absolute path"), std::string::npos);
 }
 
+// --explain without a tracer: the explain variant of the seccomp filter
+// stops the observed calls for a tracer, and with none every one of them
+// fails with ENOSYS. The command's own execve is one: it never runs.
+TEST(Library, ExplainWithoutATracerFailsClosedWithEnosys) {
+  sandbox::Policy policy = sandbox::Policy::default_profile();
+  policy.explain = sandbox::ExplainMode::text;
+  auto sealed = sandbox::seal(policy);
+  ASSERT_TRUE(sealed) << sealed.error().message();
+  auto child = sandbox::spawn(*sealed, command_of({"/bin/true"}));
+  ASSERT_TRUE(child) << child.error().message();
+  const sandbox::Outcome outcome = child->wait();
+  EXPECT_EQ(outcome.kind, sandbox::Outcome::Kind::cannot_execute) << outcome.message;
+  EXPECT_EQ(outcome.errno_value, ENOSYS) << outcome.message;
+}
+
 }  // namespace

@@ -58,9 +58,43 @@ std::string read_file(const std::string& path) {
 
 bool is_root() { return ::geteuid() == 0; }
 
+bool explain_injected() {
+  const char* env = std::getenv("SANDBOX_TEST_EXPLAIN");
+  return env != nullptr && *env != '\0';
+}
+
 std::vector<std::string> sandbox(std::vector<std::string> args) {
+  // SANDBOX_TEST_EXPLAIN=1 (scripts/test.sh): every run of a command gets
+  // --explain, to show that tracing changes nothing the tests can see.
+  // Not where --explain is refused or changes what is asserted: the
+  // management and informational actions, --allow-ptrace.
+  static constexpr const char* kNotTraced[] = {"--list", "--kill", "--help", "-h", "--version", "--man",
+                                               "--completion", "--print-profile", "--allow-ptrace",
+                                               "--explain", "--learn"};
+  bool traced = explain_injected();
+  for (const auto& a : args) {
+    if (a == "--") break;
+    for (const char* name : kNotTraced) {
+      if (a == name || a.rfind(std::string(name) + "=", 0) == 0) traced = false;
+    }
+  }
+  if (traced) args.insert(args.begin(), "--explain");
   args.insert(args.begin(), sandbox_bin());
   return args;
+}
+
+// Under SANDBOX_TEST_EXPLAIN: the lines --explain adds to stderr.
+std::string without_explain_lines(const std::string& err) {
+  std::string out;
+  std::size_t start = 0;
+  while (start < err.size()) {
+    std::size_t end = err.find('\n', start);
+    end = end == std::string::npos ? err.size() : end + 1;
+    const std::string line = err.substr(start, end - start);
+    if (line.rfind("sandbox: denied: ", 0) != 0 && line.rfind("sandbox: explain: ", 0) != 0) out += line;
+    start = end;
+  }
+  return out;
 }
 
 RunResult run(const std::vector<std::string>& argv, const RunOptions& options) {
@@ -112,6 +146,7 @@ RunResult run(const std::vector<std::string>& argv, const RunOptions& options) {
   int status = 0;
   ::waitpid(pid, &status, 0);
   result.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  if (explain_injected()) result.err = without_explain_lines(result.err);
   return result;
 }
 

@@ -29,7 +29,11 @@ std::string sandbox_bin();
 // A probe built from tests/probes/NAME.cc.
 std::string probe(const std::string& name);
 
-// argv of the sandbox binary followed by args.
+// Whether SANDBOX_TEST_EXPLAIN asks for --explain in every run (sandbox()).
+bool explain_injected();
+
+// argv of the sandbox binary followed by args (and --explain first under
+// SANDBOX_TEST_EXPLAIN; run() then drops the lines it adds to stderr).
 std::vector<std::string> sandbox(std::vector<std::string> args);
 
 // The whole content of a file ("" when it cannot be read).

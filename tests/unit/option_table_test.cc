@@ -70,6 +70,9 @@ const std::map<std::string, Sample>& samples() {
       {"report-fd", {"3", "x"}},
       {"report-append", {"/tmp/runs.jsonl", ""}},
       {"best-effort", {}},
+      {"explain", {"json", "xml"}},
+      {"learn", {"/tmp/learned.toml", ""}},
+      {"learn-runs", {"3", "0"}},
   };
   return kSamples;
 }
@@ -110,6 +113,7 @@ class OptionTable : public ::testing::Test {
     const std::string quoted = "\"" + value_of(value) + "\"";
     switch (o.kind) {
       case options::Kind::flag: text += std::string(o.name) + (flag_bogus ? " = \"bogus\"\n" : " = true\n"); break;
+      case options::Kind::optional_value:
       case options::Kind::value: text += std::string(o.name) + " = " + quoted + "\n"; break;
       case options::Kind::list: text += std::string(o.name) + " = [" + quoted + "]\n"; break;
     }

@@ -48,7 +48,7 @@ TEST(ReportRender, ExitedRun) {
   EXPECT_EQ(j["label"], "sandbox_t:s0:c1,c2");
   EXPECT_EQ(j["limits"][0]["mechanism"], "cgroup v1 memory");
   EXPECT_EQ(j["network"], "none");
-  EXPECT_EQ(j["version"], 1);
+  EXPECT_EQ(j["version"], 2);
 }
 
 TEST(ReportRender, OutOfMemoryAndSignal) {

@@ -1,0 +1,328 @@
+// --explain and --learn (DESIGN §12, issue 14), on the real binary, as root
+// and as uid 65534: the acceptance program's six denials and nothing else,
+// the rerun and the learned profile, the completeness matrix, and the
+// failure modes (a refused attach exits 125; no tracer is ENOSYS).
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "attacks/support.h"
+#include "report_schema.h"
+#include "support/run.h"
+
+using namespace testing_support;
+
+namespace {
+
+// A TCP listener on the host's 127.0.0.1, on a free port.
+class Listener {
+ public:
+  Listener() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof(addr);
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), len) != 0 || ::listen(fd_, 16) != 0 ||
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+      throw std::runtime_error("listener");
+    }
+    port_ = ntohs(addr.sin_port);
+  }
+  ~Listener() { ::close(fd_); }
+  unsigned port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  unsigned port_ = 0;
+};
+
+std::vector<std::string> lines_with(const std::string& text, const std::string& prefix) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(prefix, 0) == 0) out.push_back(line);
+  }
+  return out;
+}
+
+// The runs here ask for --explain themselves.
+std::vector<std::string> sandbox_explained(std::vector<std::string> args) {
+  args.insert(args.begin(), sandbox_bin());
+  return args;
+}
+
+class Explain : public ::testing::Test {
+ protected:
+  TempDir dir_{true};
+  Listener listener_;
+  std::string data_ = dir_.mkdir("data");
+  std::string out_ = dir_.mkdir("out", 0777);
+  std::string bin_ = dir_.mkdir("bin");
+  std::string helper_ = bin_ + "/helper";
+  std::string port_ = std::to_string(listener_.port());
+
+  void SetUp() override {
+    for (const char* name : {"a.csv", "b.csv", "c.csv"}) dir_.write(std::string("data/") + name, "1,2\n");
+    std::filesystem::copy_file("/bin/true", helper_);
+    ::chmod(helper_.c_str(), 0755);
+  }
+  std::vector<std::string> app() const { return {probe("explain_app"), data_, out_, helper_, port_}; }
+  std::vector<std::string> expected_lines() const {
+    return {
+        "sandbox: denied: read " + data_ + "/a.csv (exists outside, not in the view) -> --ro " + data_ + "/a.csv",
+        "sandbox: denied: read " + data_ + "/b.csv (exists outside, not in the view) -> --ro " + data_ + "/b.csv",
+        "sandbox: denied: read " + data_ + "/c.csv (exists outside, not in the view) -> --ro " + data_ + "/c.csv",
+        "sandbox: denied: create " + out_ + "/result.txt (" + out_ + " exists outside, not in the view) -> --rw " + out_,
+        "sandbox: denied: exec " + helper_ + " (exists outside, not in the view) -> --exec " + helper_,
+        "sandbox: denied: connect tcp 127.0.0.1:" + port_ +
+            " (the host listens there; the sandbox has its own loopback) -> --net host --allow-tcp " + port_,
+    };
+  }
+};
+
+TEST_F(Explain, TheAcceptanceProgramGetsExactlyItsSixDenials) {
+  auto args = app();
+  args.insert(args.begin(), "--explain");
+  const auto r = run(sandbox_explained(args));
+  EXPECT_EQ(r.status, 1) << r.out << r.err;
+  EXPECT_EQ(lines_with(r.err, "sandbox: denied: "), expected_lines()) << r.err;
+  const auto summary = lines_with(r.err, "sandbox: explain: ");
+  ASSERT_EQ(summary.size(), 1U) << r.err;
+  EXPECT_NE(summary[0].find("6 denials; to allow them: sandbox --ro " + data_ + "/a.csv"), std::string::npos)
+      << summary[0];
+  EXPECT_NE(summary[0].find("--net host --allow-tcp " + port_ + " " + probe("explain_app")), std::string::npos)
+      << summary[0];
+
+  // Rerun with those options: it works, and --explain has nothing to say.
+  std::vector<std::string> granted = {"--explain", "--ro", data_ + "/a.csv", "--ro", data_ + "/b.csv",
+                                      "--ro", data_ + "/c.csv", "--rw", out_, "--exec", helper_,
+                                      "--net", "host", "--allow-tcp", port_};
+  for (const auto& a : app()) granted.push_back(a);
+  const auto again = run(sandbox_explained(granted));
+  EXPECT_EQ(again.status, 0) << again.out << again.err;
+  EXPECT_TRUE(lines_with(again.err, "sandbox: denied: ").empty()) << again.err;
+  EXPECT_TRUE(lines_with(again.err, "sandbox: explain: ").empty()) << again.err;
+}
+
+TEST_F(Explain, LearnWritesAProfileWithWhichTheProgramRunsAndNothingIsDenied) {
+  const std::string profile = dir_.path() + "/p.toml";
+  auto args = app();
+  args.insert(args.begin(), {"--learn", profile});
+  const auto r = run(sandbox_explained(args));
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_NE(r.err.find("ran 2 times"), std::string::npos) << r.err;
+  const std::string text = read_file(profile);
+  EXPECT_NE(text.find("include-profiles = [\"default\"]"), std::string::npos) << text;
+  EXPECT_NE(text.find("allow-tcp = [\"" + port_ + "\"]"), std::string::npos) << text;
+  ::unlink((out_ + "/result.txt").c_str());
+  auto with = app();
+  with.insert(with.begin(), {"-t", profile, "--explain"});
+  const auto again = run(sandbox_explained(with));
+  EXPECT_EQ(again.status, 0) << again.out << again.err << text;
+  EXPECT_TRUE(lines_with(again.err, "sandbox: denied: ").empty()) << again.err;
+  // Learning again merges: nothing new, the same grants.
+  ::unlink((out_ + "/result.txt").c_str());
+  const auto merged = run(sandbox_explained(args));
+  EXPECT_EQ(merged.status, 0) << merged.err;
+  EXPECT_NE(read_file(profile).find("exec = [\"" + helper_ + "\"]"), std::string::npos) << read_file(profile);
+}
+
+// Every failing call that a grant explains has exactly one record, and
+// every record matches a failing call of the probe.
+void expect_complete(const RunResult& r) {
+  std::vector<std::string> failing;
+  for (const auto& line : lines_with(r.out, "{\"object\": ")) {
+    if (line.find("\"errno\": null") != std::string::npos) continue;
+    if (line.find("/missing\"") != std::string::npos) continue;  // not on the host either: no grant explains it
+    const std::size_t start = std::string("{\"object\": \"").size();
+    failing.push_back(line.substr(start, line.find('"', start) - start));
+  }
+  std::vector<std::string> recorded;
+  for (const auto& line : lines_with(r.err, "{\"pid\":")) {
+    for (const char* key : {"\"path\":\"", "\"address\":\""}) {
+      const std::size_t at = line.find(key);
+      if (at == std::string::npos) continue;
+      const std::size_t start = at + std::strlen(key);
+      std::string object = line.substr(start, line.find('"', start) - start);
+      recorded.push_back(object);
+    }
+  }
+  std::sort(failing.begin(), failing.end());
+  std::sort(recorded.begin(), recorded.end());
+  EXPECT_EQ(recorded, failing) << "probe:\n" << r.out << "records:\n" << r.err;
+}
+
+TEST_F(Explain, CompletenessEveryFailingCallHasOneRecordAndNoRecordIsExtra) {
+  const std::string ro = dir_.mkdir("ro");
+  const std::string file = dir_.write("ro/file", "x\n");
+  const std::string tool = dir_.write("ro/tool", "#!/bin/sh\n", 0755);
+  const std::string hidden = dir_.write("hidden.txt", "secret\n");
+  const auto r = run(sandbox_explained(
+      {"--explain=json", "--ro", ro, probe("explain_matrix"), "read:" + hidden, "write:" + file,
+       "create:" + ro + "/new", "create:/tmp/new", "exec:" + tool, "read:/etc/shadow",
+       "tcp:" + port_, "kill1", "unshare", "read:/etc/hostname", "read:" + dir_.path() + "/missing"}));
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("\"errno\":\"EROFS\""), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("\"errno\":\"EACCES\""), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("\"errno\":\"EPERM\""), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("\"errno\":\"ENOENT\""), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("\"errno\":\"ECONNREFUSED\""), std::string::npos) << r.err;
+  expect_complete(r);
+}
+
+TEST_F(Explain, CompletenessOnTheHostNetwork) {
+  const auto r = run(sandbox_explained({"--explain=json", "--net", "host", "--allow-tcp", "1",
+                                        probe("explain_matrix"), "tcp:" + port_, "udp"}));
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("\"option\":\"--allow-tcp\",\"value\":\"" + port_ + "\""), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("\"option\":\"--allow-udp\""), std::string::npos) << r.err;
+  expect_complete(r);
+}
+
+TEST_F(Explain, TheDenyListStillAnswersEpermUnderTheTracer) {
+  const auto r = run(sandbox_explained({"--explain", probe("syscall_probe"), "unshare-user"}));
+  EXPECT_EQ(r.out, "unshare-user: EPERM\n") << r.err;
+  EXPECT_NE(r.err.find("sandbox: denied: syscall unshare"), std::string::npos) << r.err;
+}
+
+TEST_F(Explain, AnAttachThatIsRefusedExits125WithTheCause) {
+  // The supervisor may not ptrace (as under kernel.yama.ptrace_scope=3).
+  const auto r = run({probe("no_ptrace"), sandbox_bin(), "--explain", "true"});
+  EXPECT_EQ(r.status, 125) << r.err;
+  EXPECT_NE(r.err.find("cannot trace the sandbox (ptrace: EPERM)"), std::string::npos) << r.err;
+  // Without --explain the same supervisor runs the program.
+  EXPECT_EQ(run({probe("no_ptrace"), sandbox_bin(), "true"}).status, 0);
+}
+
+TEST_F(Explain, IsRefusedWithAllowPtrace) {
+  const auto r = run(sandbox_explained({"--explain", "--allow-ptrace", "true"}));
+  EXPECT_EQ(r.status, 125);
+  EXPECT_NE(r.err.find("one tracer"), std::string::npos) << r.err;
+}
+
+TEST_F(Explain, ExitStatusSignalsAndOutputAreUnchanged) {
+  EXPECT_EQ(run(sandbox_explained({"--explain", "sh", "-c", "exit 7"})).status, 7);
+  EXPECT_EQ(run(sandbox_explained({"--explain", "sh", "-c", "kill -TERM $$"})).status, 128 + 15);
+  const auto r = run(sandbox_explained({"--explain", "sh", "-c", "echo hi; sh -c 'echo child' & wait"}));
+  EXPECT_EQ(r.out, "hi\nchild\n");
+  EXPECT_EQ(run(sandbox_explained({"--explain", "--timeout", "1", "sleep", "30"})).status, 124);
+}
+
+TEST_F(Explain, JsonRecordsCarryTheIssuesFields) {
+  const std::string hidden = dir_.write("h.txt", "x\n");
+  const auto r = run(sandbox_explained({"--explain=json", "cat", hidden}));
+  EXPECT_NE(r.status, 0);
+  // The record comes before the program's own words about it.
+  EXPECT_EQ(r.err.rfind("{\"pid\":", 0), 0U) << r.err;
+  const auto records = lines_with(r.err, "{\"pid\":");
+  ASSERT_EQ(records.size(), 1U) << r.err;
+  for (const char* field : {"\"comm\":\"cat\"", "\"syscall\":\"openat\"", "\"op\":\"read\"", "\"path\":\"",
+                            "\"errno\":\"ENOENT\"", "\"cause\":", "\"grant\":{\"option\":\"--ro\"",
+                            "\"sensitive\":false", "\"count\":1"}) {
+    EXPECT_NE(records[0].find(field), std::string::npos) << field << " in " << records[0];
+  }
+}
+
+TEST_F(Explain, ForkRefusedByThePidsLimitNamesPids) {
+  const auto r = run(sandbox_explained(
+      {"--explain", "-q", "--pids", "4", "sh", "-c", "for i in 1 2 3 4 5 6; do sleep 0.2 & done; wait"}));
+  EXPECT_NE(r.status, 0);
+  EXPECT_EQ(lines_with(r.err, "sandbox: denied: "),
+            std::vector<std::string>{
+                "sandbox: denied: fork a new process (the process limit (--pids 4) is reached) -> --pids 8"})
+      << r.err;
+  EXPECT_NE(r.err.find("to allow them: sandbox -q --pids 8 sh -c"), std::string::npos) << r.err;
+}
+
+TEST_F(Explain, LearnWritesSecretsAndProbesCommentedOut) {
+  dir_.mkdir(".ssh", 0755);
+  const std::string key = dir_.write(".ssh/id_ed25519", "not a key\n");
+  const std::string looked = dir_.write("looked.conf", "x\n");
+  const std::string needed = dir_.write("needed.txt", "x\n");
+  const std::string profile = dir_.path() + "/p.toml";
+  const auto r = run(sandbox_explained({"--learn", profile, "sh", "-c",
+                                        "test -e " + looked + "; cat " + key + " " + needed + " >/dev/null"}));
+  const std::string text = read_file(profile);
+  EXPECT_NE(text.find("\nro = [\"" + needed + "\"]\n"), std::string::npos) << text << r.err;
+  EXPECT_NE(text.find("\n# ro = [\"" + key + "\"]  # a secret"), std::string::npos) << text;
+  EXPECT_NE(text.find("\n# ro = [\"" + looked + "\"]  # a probe"), std::string::npos) << text;
+}
+
+TEST_F(Explain, LearnThatDoesNotConvergeExits125) {
+  const std::string profile = dir_.path() + "/never.toml";
+  auto args = app();
+  args.insert(args.begin(), {"--learn", profile, "--learn-runs", "1"});
+  const auto r = run(sandbox_explained(args));
+  EXPECT_EQ(r.status, 125) << r.err;
+  EXPECT_NE(r.err.find("still denied something new after 1 runs"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(profile));
+}
+
+TEST_F(Explain, TheReportHoldsTheDenialsAndMatchesItsSchema) {
+  const std::string report = dir_.path() + "/run.json";
+  auto args = app();
+  args.insert(args.begin(), {"--explain", "--report", report});
+  EXPECT_EQ(run(sandbox_explained(args)).status, 1);
+  const std::string schema = dir_.write("schema.json", kReportSchema);
+  const auto check = run({"/usr/bin/python3", "-c",
+                          "import json, sys, jsonschema\n"
+                          "r = json.load(open(sys.argv[2]))\n"
+                          "jsonschema.validate(r, json.load(open(sys.argv[1])))\n"
+                          "print(r['version'], len(r['denials']), r['denials'][0]['grant']['option'])\n",
+                          schema, report});
+  if (check.err.find("No module named 'jsonschema'") != std::string::npos) GTEST_SKIP() << "no python3-jsonschema";
+  EXPECT_EQ(check.out, "2 6 --ro\n") << check.err << read_file(report);
+}
+
+// A failed run on a terminal, without --explain: one line says what shows
+// the denials (script(1) gives the run a terminal).
+TEST_F(Explain, AFailedRunOnATerminalHintsAtExplain) {
+  const auto r = run({"script", "-qec", sandbox_bin() + " sh -c 'exit 3'", "/dev/null"});
+  EXPECT_EQ(r.status, 3) << r.out << r.err;
+  EXPECT_NE(r.out.find("sandbox --explain shows what it was denied"), std::string::npos) << r.out;
+  const auto ok = run({"script", "-qec", sandbox_bin() + " true", "/dev/null"});
+  EXPECT_EQ(ok.out.find("--explain"), std::string::npos) << ok.out;
+  // Not on a pipe (a filter's stderr stays the program's own).
+  const auto piped = run(sandbox_explained({"sh", "-c", "exit 3"}));
+  EXPECT_EQ(piped.err.find("--explain"), std::string::npos) << piped.err;
+}
+
+// A killed supervisor still takes the traced tree with it: init's
+// PDEATHSIG, and the tracer's PTRACE_O_EXITKILL for every traced process.
+TEST_F(Explain, AKilledSupervisorTakesTheTracedTreeWithIt) {
+  const std::string token = attack::unique_sleep_argument();
+  const pid_t supervisor = attack::start(sandbox_explained(
+      {"--explain", "sh", "-c", "setsid sh -c 'sleep " + token + " &'; sleep " + token}));
+  ASSERT_TRUE(attack::wait_for([&] { return attack::processes_with(token).size() >= 2; }, 5));
+  ::kill(supervisor, SIGKILL);
+  EXPECT_EQ(attack::finish(supervisor), 128 + SIGKILL);
+  EXPECT_TRUE(attack::wait_for([&] { return attack::processes_with(token).empty(); }, 5));
+  attack::kill_all_with(token);
+}
+
+// --best-effort where user namespaces are refused: the same tracer, on a
+// sandbox without namespaces.
+TEST_F(Explain, WorksWithoutNamespacesUnderBestEffort) {
+  const std::string hidden = dir_.write("h.txt", "x\n");
+  const auto r = run({"unshare", "-Ur", "sh", "-c",
+                      "echo 0 > /proc/sys/user/max_user_namespaces && exec \"$0\" \"$@\"", sandbox_bin(),
+                      "--best-effort", "-q", "--explain", "sh", "-c", "cat " + hidden + "; exit 3"});
+  EXPECT_EQ(r.status, 3) << r.err;
+  EXPECT_NE(r.err.find("sandbox: denied: read " + hidden + " ("), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("-> --ro " + hidden + "\n"), std::string::npos) << r.err;
+}
+
+}  // namespace

@@ -1,0 +1,100 @@
+// explain_matrix OP... : the completeness probe of --explain (issue 14). Each
+// OP is attempted once; for each it prints one JSON object with the object
+// as --explain names it and the errno it got:
+//   {"object": "/tmp/x", "errno": "ENOENT"}      ("errno": null on success)
+// OPs: read:PATH  write:PATH  create:PATH  exec:PATH  tcp:PORT (127.0.0.1)
+//      udp  kill1  unshare  mkdir:PATH
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+namespace {
+
+void said(const std::string& object, int err) {
+  if (err == 0) {
+    std::printf("{\"object\": \"%s\", \"errno\": null}\n", object.c_str());
+  } else {
+    std::printf("{\"object\": \"%s\", \"errno\": \"%s\"}\n", object.c_str(), strerrorname_np(err));
+  }
+  std::fflush(stdout);
+}
+
+int open_with(const std::string& path, int flags) {
+  const int fd = ::open(path.c_str(), flags | O_CLOEXEC, 0644);
+  if (fd < 0) return errno;
+  ::close(fd);
+  return 0;
+}
+
+int exec_in_child(const std::string& path) {
+  const pid_t pid = ::fork();
+  if (pid < 0) return errno;
+  if (pid == 0) {
+    char* const argv[] = {const_cast<char*>(path.c_str()), nullptr};
+    ::execve(path.c_str(), argv, environ);
+    ::_exit(100 + (errno & 0x3f));
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) && WEXITSTATUS(status) >= 100 ? WEXITSTATUS(status) - 100 : 0;
+}
+
+int tcp_connect(unsigned port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return errno;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const int err = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 ? 0 : errno;
+  ::close(fd);
+  return err;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string op = argv[i];
+    const std::size_t colon = op.find(':');
+    const std::string kind = op.substr(0, colon);
+    const std::string arg = colon == std::string::npos ? "" : op.substr(colon + 1);
+    if (kind == "read") {
+      said(arg, open_with(arg, O_RDONLY));
+    } else if (kind == "write") {
+      said(arg, open_with(arg, O_WRONLY));
+    } else if (kind == "create") {
+      said(arg, open_with(arg, O_WRONLY | O_CREAT | O_EXCL));
+    } else if (kind == "mkdir") {
+      said(arg, ::mkdir(arg.c_str(), 0755) == 0 ? 0 : errno);
+    } else if (kind == "exec") {
+      said(arg, exec_in_child(arg));
+    } else if (kind == "tcp") {
+      said("tcp 127.0.0.1:" + arg, tcp_connect(static_cast<unsigned>(std::atoi(arg.c_str()))));
+    } else if (kind == "udp") {
+      const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+      said("udp socket", fd >= 0 ? 0 : errno);
+      if (fd >= 0) ::close(fd);
+    } else if (kind == "kill1") {
+      said("SIGUSR1 to pid 1", ::kill(1, SIGUSR1) == 0 ? 0 : errno);
+    } else if (kind == "unshare") {
+      said("unshare", ::unshare(CLONE_NEWUSER) == 0 ? 0 : errno);
+    } else {
+      std::fprintf(stderr, "explain_matrix: unknown op %s\n", op.c_str());
+      return 2;
+    }
+  }
+  return 0;
+}

@@ -361,7 +361,12 @@ int make_read_only(const char* path) noexcept {
   } while (n < 0 && errno == EINTR);
   if (n != 1) fail_step(r, Step::await_start, n < 0 ? errno : EPIPE);
   ::close(plan.exec_fifo);
-  finish_and_exec(plan.process, r);
+  // create returned at "ready": nobody reads the report socket any more,
+  // and a copy of its other end may still be open (the keeper's, before
+  // it closes what it inherited), where a report would vanish. From here a
+  // failure is written to the process's own stderr, for conmon or the shim.
+  ::close(r);
+  finish_and_exec(plan.process, -1);
 }
 
 const char* step_name(Step step) {

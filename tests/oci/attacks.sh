@@ -59,6 +59,6 @@ check "CVE-2019-5736 control (no Landlock): the host runtime runs in the contain
 weaken on
 out=$(with_timeout 20 "${rt[@]}" run -b "$work/bundle" exe 2>&1); rc=$?
 check "CVE-2019-5736 against sandbox-oci: the execve is denied (126, got $rc: '$out')" test $rc -eq 126
-check "CVE-2019-5736 against sandbox-oci: the message says so" grep -q 'Permission denied' <<<"$out"
+check "CVE-2019-5736 against sandbox-oci: the message says so (got '$out')" grep -q 'Permission denied' <<<"$out"
 
 summary "attacks"

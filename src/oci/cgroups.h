@@ -1,6 +1,6 @@
 // A container's cgroups: one directory per hierarchy (the cgroup v2 one for
-// tracking, cgroup.kill and cgroup.freeze; the v1 controllers of a hybrid
-// host for the limits), made by create and removed by delete. Unlike the
+// tracking, cgroup.kill and cgroup.freeze; on a hybrid host the v1
+// controllers whose limits the spec sets, and all of them without a v2 group), made by create and removed by delete. Unlike the
 // library's cgroup::Leaf this is not RAII: the container outlives the
 // command that made its groups.
 #pragma once
@@ -28,8 +28,8 @@ std::string cgroup_relative_path(const std::string& cgroups_path, const std::str
 // Makes the directories and writes the limits. An unprivileged caller
 // without a delegated tree gets none, unless limits were asked for.
 Result<Cgroups> make_cgroups(const Spec& spec, const std::string& id, std::vector<std::string>& warnings);
-// Moves pid into every group.
-Result<void> join_cgroups(const Cgroups& groups, pid_t pid);
+// Moves pid into every group (but the v2 one when in_v2: it was cloned into it).
+Result<void> join_cgroups(const Cgroups& groups, pid_t pid, bool in_v2 = false);
 // Kills every process in the groups (cgroup.kill where there is one, else
 // each pid listed), and waits up to timeout_ms for them to be gone.
 bool kill_cgroups(const Cgroups& groups, int signal, int timeout_ms);

@@ -1,6 +1,6 @@
 // A container's cgroups: one directory per hierarchy (the cgroup v2 one for
-// tracking, cgroup.kill and cgroup.freeze; on a hybrid host the v1
-// controllers whose limits the spec sets, and all of them without a v2 group), made by create and removed by delete. Unlike the
+// tracking, cgroup.kill and cgroup.freeze; the v1 controllers of a hybrid
+// host for the limits), made by create and removed by delete. Unlike the
 // library's cgroup::Leaf this is not RAII: the container outlives the
 // command that made its groups.
 #pragma once
@@ -19,6 +19,9 @@ struct Cgroups {
   std::vector<std::string> dirs;  // absolute directories; the v2 one first when present
   std::string v2;                 // the v2 directory, "" without
   std::string freezer;            // the v1 freezer directory, "" without
+  // Whether create moves the process into the v1 groups: not with a v2
+  // group (it tracks, kills, freezes) and no limit in the spec.
+  bool v1_join = true;
 };
 
 // "/libpod_parent/libpod-ID", "system.slice:libpod:ID" (systemd form, made

@@ -91,6 +91,16 @@ Result<Cgroups> make_cgroups(const Spec& spec, const std::string& id, std::vecto
     }
     groups.v2 = *dir;
   }
+  // The v1 groups are made in any case (cheap), but with a v2 group
+  // (tracking, cgroup.kill, cgroup.freeze) and no limit in the spec the
+  // process is not moved into them (they would only account; see
+  // join_cgroups): moving a process into v1 groups costs an RCU grace
+  // period (the kernel's cgroup_threadgroup_rwsem, ~10 ms), the largest
+  // single cost of a container's start (bench/NOTES.md). With a limit
+  // (podman sets a pids limit by default) the grace period is paid anyway,
+  // and the process joins every v1 group as before (podman stats).
+  const bool v2_freezes = !groups.v2.empty() && ::access((groups.v2 + "/cgroup.freeze").c_str(), F_OK) == 0;
+  groups.v1_join = groups.v2.empty() || limited || !v2_freezes;
   for (const char* controller : kV1Controllers) {
     const cgroup::Hierarchy* h = found.v1_for(controller);
     if (h == nullptr) continue;
@@ -148,8 +158,10 @@ Result<Cgroups> make_cgroups(const Spec& spec, const std::string& id, std::vecto
   return groups;
 }
 
-Result<void> join_cgroups(const Cgroups& groups, pid_t pid) {
+Result<void> join_cgroups(const Cgroups& groups, pid_t pid, bool in_v2) {
   for (const auto& dir : groups.dirs) {
+    if (in_v2 && dir == groups.v2) continue;  // cloned into it (CLONE_INTO_CGROUP)
+    if (dir != groups.v2 && !groups.v1_join) continue;  // see make_cgroups
     if (auto ok = write_file(dir + "/cgroup.procs", std::to_string(pid)); !ok) return ok;
   }
   return success();

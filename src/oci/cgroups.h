@@ -19,6 +19,9 @@ struct Cgroups {
   std::vector<std::string> dirs;  // absolute directories; the v2 one first when present
   std::string v2;                 // the v2 directory, "" without
   std::string freezer;            // the v1 freezer directory, "" without
+  // Whether create moves the process into the v1 groups: not with a v2
+  // group (it tracks, kills, freezes) and no limit in the spec.
+  bool v1_join = true;
 };
 
 // "/libpod_parent/libpod-ID", "system.slice:libpod:ID" (systemd form, made
@@ -28,8 +31,8 @@ std::string cgroup_relative_path(const std::string& cgroups_path, const std::str
 // Makes the directories and writes the limits. An unprivileged caller
 // without a delegated tree gets none, unless limits were asked for.
 Result<Cgroups> make_cgroups(const Spec& spec, const std::string& id, std::vector<std::string>& warnings);
-// Moves pid into every group.
-Result<void> join_cgroups(const Cgroups& groups, pid_t pid);
+// Moves pid into every group (but the v2 one when in_v2: it was cloned into it).
+Result<void> join_cgroups(const Cgroups& groups, pid_t pid, bool in_v2 = false);
 // Kills every process in the groups (cgroup.kill where there is one, else
 // each pid listed), and waits up to timeout_ms for them to be gone.
 bool kill_cgroups(const Cgroups& groups, int signal, int timeout_ms);

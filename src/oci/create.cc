@@ -345,6 +345,7 @@ Result<Created> create_container(const CreateOptions& options, const Log& log) {
     args.cgroup = static_cast<std::uint64_t>(v2dir.get());
   }
   pid_t pid = sys::clone3(args);
+  bool in_v2 = v2dir && pid >= 0;
   if (pid < 0 && v2dir && errno != ENOMEM) {
     // A cgroup the kernel refuses to clone into (a v2 group with v1 tasks
     // rules): join it after the clone instead.
@@ -370,7 +371,7 @@ Result<Created> create_container(const CreateOptions& options, const Log& log) {
     }
     if (auto ok = write_id_map(pid, "gid_map", spec.gid_mappings); !ok) return ok.error();
   }
-  if (auto ok = join_cgroups(*groups, pid); !ok) return std::move(ok).error();
+  if (auto ok = join_cgroups(*groups, pid, in_v2); !ok) return std::move(ok).error();
   const char go = 1;
   if (::send(ours.get(), &go, 1, MSG_NOSIGNAL) != 1) return Error::from_errno("the container's process died");
   Report report;
@@ -414,7 +415,13 @@ Result<Created> create_container(const CreateOptions& options, const Log& log) {
   if (!options.pid_file.empty()) {
     if (auto ok = write_atomically(options.pid_file, std::to_string(pid)); !ok) return std::move(ok).error();
   }
-  if (auto ok = start_keeper(std::move(*label), pid, *groups, spec.process.args, ::geteuid()); !ok) {
+  if (options.serve_label) {
+    // `run` in the foreground outlives the process anyway: it answers
+    // for the label itself, no keeper.
+    created.label = std::move(*label);
+    created.groups = *groups;
+    created.command = spec.process.args;
+  } else if (auto ok = start_keeper(std::move(*label), pid, *groups, spec.process.args, ::geteuid()); !ok) {
     return std::move(ok).error();
   }
   log.debug("created " + options.id + " (pid " + std::to_string(pid) + ")");

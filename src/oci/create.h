@@ -7,8 +7,12 @@
 
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "oci/cgroups.h"
+#include "oci/keeper.h"
 #include "oci/log.h"
 #include "sandbox/error.h"
 #include "util/unique_fd.h"
@@ -18,11 +22,17 @@ namespace sandbox::oci {
 struct CreateOptions {
   std::string root, id, bundle, pid_file, console_socket;
   int preserve_fds = 0;
+  // The caller (run in the foreground) serves the label while it waits:
+  // no keeper process is started, Created::label is set.
+  bool serve_label = false;
 };
 
 struct Created {
   pid_t pid = 0;
   UniqueFd pidfd;
+  std::optional<Label> label;  // with serve_label
+  Cgroups groups;
+  std::vector<std::string> command;
 };
 
 Result<Created> create_container(const CreateOptions& options, const Log& log);

@@ -138,6 +138,8 @@ Result<int> exec_in_container(const ExecOptions& o, const Log& log) {
   if (sub.find("..") != std::string::npos) return Error("exec --cgroup: " + o.cgroup + " .. is not a sub cgroup path");
   std::vector<UniqueFd> procs;
   for (const auto& dir : state->cgroups.dirs) {
+    // The v1 groups the container's process is not in (make_cgroups), unless asked by --cgroup.
+    if (dir != state->cgroups.v2 && !state->cgroups.v1_join && sub.empty()) continue;
     const std::string group = sub.empty() ? dir : dir + "/" + sub;
     UniqueFd fd(::open((group + "/cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC));
     if (!fd && !sub.empty()) {

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "label/label.h"
@@ -26,15 +27,30 @@ void answer(int fd, const std::string& text) {
   [[maybe_unused]] const ssize_t n = ::send(fd, line.data(), line.size(), MSG_NOSIGNAL);
 }
 
-[[noreturn]] void keep(const Label& label, int pidfd, pid_t container, const Cgroups& groups,
-                       const registry::SandboxInfo& info, uid_t owner) {
+registry::SandboxInfo make_info(const Label& label, pid_t container, const std::vector<std::string>& command,
+                                uid_t owner) {
+  registry::SandboxInfo info;
+  info.label = label.text;
+  info.profile = "oci";
+  info.init_pid = container;
+  info.uid = owner;
+  timespec now{};
+  ::clock_gettime(CLOCK_REALTIME, &now);
+  info.started = static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) / 1e9;
+  info.command = command;
+  info.pid = ::getpid();
+  return info;
+}
+
+// Answers until the container's process is gone (true) or poll fails (false).
+bool keep(const Label& label, int pidfd, const Cgroups& groups, const registry::SandboxInfo& info, uid_t owner) {
   for (;;) {
     pollfd p[2] = {{label.socket.get(), POLLIN, 0}, {pidfd, POLLIN, 0}};
     if (::poll(p, 2, -1) < 0) {
       if (errno == EINTR) continue;
-      ::_exit(1);
+      return false;
     }
-    if (p[1].revents != 0) ::_exit(0);  // the container's process is gone
+    if (p[1].revents != 0) return true;  // the container's process is gone
     if ((p[0].revents & POLLIN) == 0) continue;
     UniqueFd client(::accept4(label.socket.get(), nullptr, nullptr, SOCK_CLOEXEC));
     if (!client) continue;
@@ -59,7 +75,6 @@ void answer(int fd, const std::string& text) {
     sys::pidfd_send_signal(pidfd, SIGKILL);
     kill_cgroups(groups, SIGKILL, 3000);
     answer(client.get(), R"({"ok": true})");
-    (void)container;
   }
 }
 
@@ -83,15 +98,6 @@ Result<Label> reserve_label(const std::string& wanted) {
 
 Result<void> start_keeper(Label label, pid_t container, const Cgroups& groups,
                           const std::vector<std::string>& command, uid_t owner) {
-  registry::SandboxInfo info;
-  info.label = label.text;
-  info.profile = "oci";
-  info.init_pid = container;
-  info.uid = owner;
-  timespec now{};
-  ::clock_gettime(CLOCK_REALTIME, &now);
-  info.started = static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) / 1e9;
-  info.command = command;
   UniqueFd pidfd(sys::pidfd_open(container));
   if (!pidfd) return Error::from_errno("pidfd of the container for its keeper");
   const pid_t middle = ::fork();
@@ -102,19 +108,25 @@ Result<void> start_keeper(Label label, pid_t container, const Cgroups& groups,
     const int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
     for (int fd = 0; fd < 3; ++fd) ::dup2(null, fd);
     // Only the socket and the pidfd stay; they are CLOEXEC and we never exec.
-    const int keep_a = label.socket.get(), keep_b = pidfd.get();
-    for (int fd = 3; fd < 1024; ++fd) {
-      if (fd != keep_a && fd != keep_b) ::close(fd);
-    }
-    sys::close_range(1024, ~0U, 0);
+    const unsigned a = static_cast<unsigned>(std::min(label.socket.get(), pidfd.get()));
+    const unsigned b = static_cast<unsigned>(std::max(label.socket.get(), pidfd.get()));
+    if (a > 3) sys::close_range(3, a - 1, 0);
+    if (b > a + 1) sys::close_range(a + 1, b - 1, 0);
+    sys::close_range(b + 1, ~0U, 0);
     ::signal(SIGPIPE, SIG_IGN);
-    info.pid = ::getpid();
-    keep(label, pidfd.get(), container, groups, info, owner);
+    const registry::SandboxInfo info = make_info(label, container, command, owner);
+    ::_exit(keep(label, pidfd.get(), groups, info, owner) ? 0 : 1);
   }
   int status = 0;
   while (::waitpid(middle, &status, 0) < 0 && errno == EINTR) {
   }
   return success();
+}
+
+bool serve_label(const Label& label, int pidfd, pid_t container, const Cgroups& groups,
+                 const std::vector<std::string>& command, uid_t owner) {
+  const registry::SandboxInfo info = make_info(label, container, command, owner);
+  return keep(label, pidfd, groups, info, owner);
 }
 
 }  // namespace sandbox::oci

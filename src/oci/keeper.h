@@ -26,6 +26,13 @@ struct Label {
 // annotation sandbox.label ("s0:c1,c2" or a full label), or a free one.
 Result<Label> reserve_label(const std::string& wanted);
 
+// The keeper's loop, in the calling process: answers the registry's
+// requests on label's socket until the container's process (pidfd) is gone
+// (true), or poll fails (false). `run` in the foreground uses it instead of
+// a keeper.
+bool serve_label(const Label& label, int pidfd, pid_t container, const Cgroups& groups,
+                 const std::vector<std::string>& command, uid_t owner);
+
 // Forks the keeper (detached: its parent exits at once, so it belongs to
 // the caller's subreaper like the container).
 Result<void> start_keeper(Label label, pid_t container, const Cgroups& groups,

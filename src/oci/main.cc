@@ -55,6 +55,9 @@ Result<int> run_container(const RunOptions& o, const Log& log) {
       create.console_socket = console->path;
     }
   }
+  // In the foreground without a console we wait anyway: we answer for
+  // the container's label ourselves instead of starting a keeper.
+  create.serve_label = !o.detach && !console;
   auto created = create_container(create, log);
   if (!created) {
     if (console) remove_console_socket(*console);
@@ -73,6 +76,11 @@ Result<int> run_container(const RunOptions& o, const Log& log) {
     auto master = receive_master(*console);
     remove_console_socket(*console);
     if (master) relay_console(master->get(), created->pidfd.get());
+  }
+  if (created->label) {
+    (void)serve_label(*created->label, created->pidfd.get(), created->pid, created->groups, created->command,
+                      ::geteuid());
+    created->label.reset();  // the name is freed with the container's process
   }
   int wstatus = 0;
   while (::waitpid(created->pid, &wstatus, 0) < 0 && errno == EINTR) {

@@ -56,6 +56,7 @@ Result<void> save_state(const std::string& dir, const State& s) {
             {"rootfs", s.rootfs}, {"created", s.created}, {"label", s.label},
             {"owner", s.owner}, {"started", s.started}, {"cgroups", s.cgroups.dirs},
             {"cgroup_v2", s.cgroups.v2}, {"cgroup_freezer", s.cgroups.freezer},
+            {"cgroup_v1_join", s.cgroups.v1_join},
             {"annotations", s.annotations}, {"poststop", s.poststop_hooks_json}};
   const std::string tmp = dir + "/state.json.tmp";
   {
@@ -89,6 +90,7 @@ Result<State> load_state(const std::string& root, const std::string& id) {
     s.cgroups.dirs = j.at("cgroups").get<std::vector<std::string>>();
     s.cgroups.v2 = j.value("cgroup_v2", "");
     s.cgroups.freezer = j.value("cgroup_freezer", "");
+    s.cgroups.v1_join = j.value("cgroup_v1_join", true);
     s.annotations = j.value("annotations", std::map<std::string, std::string>{});
     s.poststop_hooks_json = j.value("poststop", std::vector<std::string>{});
     return s;

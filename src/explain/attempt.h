@@ -19,6 +19,7 @@ enum class Op {
   stat,     // stat, access, readlink, statfs: a probe
   connect,  // connect, to address:port or a unix socket path
   bind,
+  send,     // sendto, sendmsg, sendmmsg with a destination address
   socket,   // socket(family, type): denied by seccomp
   signal,   // kill and friends
   fork,     // fork, vfork, clone

@@ -117,8 +117,17 @@ std::string host_rule(const Attempt& a) {
 std::optional<Verdict> classify_net(const Attempt& a, const Plan& plan, const Host& host) {
   if (a.family == AF_UNIX) {
     if (!a.address.empty() && a.address[0] == '@') {
-      if (a.err != EPERM) return std::nullopt;
-      return none("unix " + a.address, "abstract unix sockets are scoped to the sandbox (Landlock)");
+      if (a.err == EPERM) {
+        return none("unix " + a.address, "abstract unix sockets are scoped to the sandbox (Landlock): no option grants this");
+      }
+      // In a network namespace of its own the host's abstract names are
+      // not there at all; --net=host would show them, and the scope deny.
+      if (a.err == ECONNREFUSED && host.listens_abstract && host.listens_abstract(a.address.substr(1))) {
+        return none("unix " + a.address,
+                    "the host listens there, but abstract unix sockets belong to the network namespace and are "
+                    "scoped to the sandbox (Landlock): no option grants this");
+      }
+      return std::nullopt;
     }
     if ((a.err == ENOENT || a.err == ECONNREFUSED) && !a.address.empty() && host.exists(a.address)) {
       return grant("unix " + a.address, "the socket exists outside, not in the view", "--ro", a.address);
@@ -139,8 +148,10 @@ std::optional<Verdict> classify_net(const Attempt& a, const Plan& plan, const Ho
     }
     if (a.err != 0 && a.err != ECONNREFUSED && a.err != EACCES && a.err != EPERM) return std::nullopt;
     if (filtered_verdict(plan, a) == NetVerdict::allow) return std::nullopt;
-    return grant(object, a.udp ? "the filter drops it (no call fails)" : "the filter resets it",
-                 "--allow-net", host_rule(a));
+    const char* cause = !a.udp              ? "the filter resets it"
+                        : a.op == Op::connect ? "the filter drops what is sent there (the connect itself works)"
+                                              : "the filter drops it";
+    return grant(object, cause, "--allow-net", host_rule(a));
   }
   if (a.err == EACCES && !a.udp) {
     return grant(object, "the port is not granted", "--allow-tcp", std::to_string(a.port));
@@ -285,6 +296,21 @@ Host Host::real() {
     }
     return false;
   };
+  host.listens_abstract = [](const std::string& name) {
+    // /proc/net/unix: "Num RefCount Protocol Flags Type St Inode Path";
+    // Flags 00010000 is __SO_ACCEPTCON (listening), an abstract Path is @name.
+    std::ifstream in("/proc/net/unix");
+    std::string line;
+    std::getline(in, line);
+    while (std::getline(in, line)) {
+      std::istringstream fields(line);
+      std::string slot, refs, protocol, flags, type, state, inode, path;
+      fields >> slot >> refs >> protocol >> flags >> type >> state >> inode;
+      std::getline(fields >> std::ws, path);
+      if (flags == "00010000" && path == "@" + name) return true;
+    }
+    return false;
+  };
   return host;
 }
 
@@ -321,6 +347,7 @@ std::optional<Verdict> classify(const Attempt& a, const Plan& plan, const Host& 
         break;
       case Op::connect:
       case Op::bind:
+      case Op::send:
         v = classify_net(a, plan, host);
         break;
       case Op::socket:

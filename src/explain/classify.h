@@ -43,6 +43,7 @@ struct Host {
   std::function<bool(const std::string&, int)> permits;     // access(path, R_OK/W_OK/X_OK)
   std::function<bool(const std::string&)> world_readable;   // "other" may read it
   std::function<bool(unsigned)> listens_tcp;                // a TCP listener on the port
+  std::function<bool(const std::string&)> listens_abstract;  // a unix listener on @name
   // The real host.
   static Host real();
 };

@@ -170,6 +170,7 @@ const char* op_name(Op op) {
     case Op::stat: return "stat";
     case Op::connect: return "connect";
     case Op::bind: return "bind";
+    case Op::send: return "send";
     case Op::socket: return "socket";
     case Op::signal: return "signal";
     case Op::fork: return "fork";
@@ -256,6 +257,17 @@ Attempt decode_entry(pid_t pid, std::uint64_t nr, const std::array<std::uint64_t
     decode_sockaddr(pid, args[1], args[2], a);
     a.udp = (a.family == AF_INET || a.family == AF_INET6) && is_udp(pid, static_cast<long>(args[0]));
     a.op = s == "connect" ? Op::connect : Op::bind;
+  } else if (s == "sendto") {
+    decode_sockaddr(pid, args[4], args[5], a);
+    a.udp = (a.family == AF_INET || a.family == AF_INET6) && is_udp(pid, static_cast<long>(args[0]));
+    a.op = Op::send;
+  } else if (s == "sendmsg" || s == "sendmmsg") {
+    msghdr header{};  // sendmmsg: the first mmsghdr starts with its msghdr
+    if (read_memory(pid, args[1], &header, sizeof(header)) == sizeof(header)) {
+      decode_sockaddr(pid, reinterpret_cast<std::uint64_t>(header.msg_name), header.msg_namelen, a);
+    }
+    a.udp = (a.family == AF_INET || a.family == AF_INET6) && is_udp(pid, static_cast<long>(args[0]));
+    a.op = Op::send;
   } else if (s == "kill" || s == "tkill" || s == "rt_sigqueueinfo") {
     a.op = Op::signal;
     a.target = static_cast<long>(static_cast<int>(args[0]));

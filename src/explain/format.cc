@@ -16,7 +16,7 @@ std::string errno_name(int err) {
 
 std::string option_text(const Denial::Grant& g) { return g.value.empty() ? g.option : g.option + " " + g.value; }
 
-bool is_address(const Denial& d) { return d.op == "connect" || d.op == "bind"; }
+bool is_address(const Denial& d) { return d.op == "connect" || d.op == "bind" || d.op == "send"; }
 
 }  // namespace
 

@@ -193,6 +193,14 @@ Result<void> add_observe_rules(scmp_filter_ctx ctx) {
   // The stat family with a path (AT_EMPTY_PATH is fstat on a descriptor).
   if (auto added = add_rule(ctx, observe, "newfstatat", {masked_eq(3, kAtEmptyPath, 0)}); !added) return added;
   if (auto added = add_rule(ctx, observe, "statx", {masked_eq(2, kAtEmptyPath, 0)}); !added) return added;
+  // Datagrams to an address --net=filtered screens (a dropped datagram fails
+  // at most the send): sendto with a destination (without one it is send()
+  // on a connected socket, whose connect was observed), and sendmsg and
+  // sendmmsg, whose destination sits in memory the filter cannot read.
+  if (auto added = add_rule(ctx, observe, "sendto", {scmp_arg_cmp{4, SCMP_CMP_NE, 0, 0}}); !added) return added;
+  for (const char* name : {"sendmsg", "sendmmsg"}) {
+    if (auto added = add_rule(ctx, observe, name); !added) return added;
+  }
   // clone without any CLONE_NEW* flag: disjoint from the deny rules above.
   return add_rule(ctx, observe, "clone", {masked_eq(0, kAllCloneNew, 0)});
 }

@@ -3,7 +3,14 @@
 // as --explain names it and the errno it got:
 //   {"object": "/tmp/x", "errno": "ENOENT"}      ("errno": null on success)
 // OPs: read:PATH  write:PATH  create:PATH  exec:PATH  tcp:PORT (127.0.0.1)
-//      udp  kill1  unshare  mkdir:PATH
+//      udp  kill1  unshare  mkdir:PATH  rename:FROM:TO
+//      tcp4:IP:PORT         a TCP connect
+//      udpsendto:IP:PORT    one datagram, sendto on an unconnected socket
+//      udpsendmsg:IP:PORT   one datagram, sendmsg with msg_name
+//      udpconnect:IP:PORT   connect, then send: the errno of the first step
+//                           that fails (one attempt to reach IP:PORT)
+//      unix:PATH            connect to a unix stream socket
+//      abstract:NAME        connect to the abstract unix socket @NAME
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -12,12 +19,16 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstddef>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
 namespace {
@@ -63,6 +74,64 @@ int tcp_connect(unsigned port) {
   return err;
 }
 
+// "IP:PORT" (IPv4) as a sockaddr_in.
+sockaddr_in inet_address(const std::string& text) {
+  const std::size_t colon = text.rfind(':');
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(std::atoi(text.c_str() + colon + 1)));
+  ::inet_pton(AF_INET, text.substr(0, colon).c_str(), &addr.sin_addr);
+  return addr;
+}
+
+int inet_connect(int type, const std::string& target, bool then_send) {
+  const int fd = ::socket(AF_INET, type | SOCK_CLOEXEC, 0);
+  if (fd < 0) return errno;
+  const sockaddr_in addr = inet_address(target);
+  int err = ::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)) == 0 ? 0 : errno;
+  const std::string text = "explain-udpconnect-" + target;
+  if (err == 0 && then_send) err = ::send(fd, text.data(), text.size(), 0) >= 0 ? 0 : errno;
+  ::close(fd);
+  return err;
+}
+
+int udp_send(const std::string& target, bool with_sendmsg) {
+  const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return errno;
+  sockaddr_in addr = inet_address(target);
+  ssize_t n = -1;
+  // The datagram says how and where it was sent (the test host logs it).
+  std::string text = std::string(with_sendmsg ? "explain-udpsendmsg-" : "explain-udpsendto-") + target;
+  if (with_sendmsg) {
+    iovec iov{text.data(), text.size()};
+    msghdr msg{};
+    msg.msg_name = &addr;
+    msg.msg_namelen = sizeof(addr);
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    n = ::sendmsg(fd, &msg, 0);
+  } else {
+    n = ::sendto(fd, text.data(), text.size(), 0, reinterpret_cast<const sockaddr*>(&addr), sizeof(addr));
+  }
+  const int err = n >= 0 ? 0 : errno;
+  ::close(fd);
+  return err;
+}
+
+// A unix stream connect; abstract: the name goes after a NUL.
+int unix_connect(const std::string& name, bool abstract) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return errno;
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  const std::size_t offset = abstract ? 1 : 0;
+  std::memcpy(addr.sun_path + offset, name.data(), std::min(name.size(), sizeof(addr.sun_path) - 1 - offset));
+  const auto size = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + offset + name.size() + (abstract ? 0 : 1));
+  const int err = ::connect(fd, reinterpret_cast<const sockaddr*>(&addr), size) == 0 ? 0 : errno;
+  ::close(fd);
+  return err;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -83,6 +152,19 @@ int main(int argc, char** argv) {
       said(arg, exec_in_child(arg));
     } else if (kind == "tcp") {
       said("tcp 127.0.0.1:" + arg, tcp_connect(static_cast<unsigned>(std::atoi(arg.c_str()))));
+    } else if (kind == "rename") {
+      const std::size_t to = arg.find(':');
+      said(arg.substr(0, to), ::rename(arg.substr(0, to).c_str(), arg.substr(to + 1).c_str()) == 0 ? 0 : errno);
+    } else if (kind == "tcp4") {
+      said("tcp " + arg, inet_connect(SOCK_STREAM, arg, false));
+    } else if (kind == "udpconnect") {
+      said("udp " + arg, inet_connect(SOCK_DGRAM, arg, true));
+    } else if (kind == "udpsendto" || kind == "udpsendmsg") {
+      said("udp " + arg, udp_send(arg, kind == "udpsendmsg"));
+    } else if (kind == "unix") {
+      said("unix " + arg, unix_connect(arg, false));
+    } else if (kind == "abstract") {
+      said("unix @" + arg, unix_connect(arg, true));
     } else if (kind == "udp") {
       const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
       said("udp socket", fd >= 0 ? 0 : errno);

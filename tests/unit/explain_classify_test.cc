@@ -29,6 +29,7 @@ struct Fixture {
     host.permits = [this](const std::string& p, int) { return unreadable.count(p) == 0; };
     host.world_readable = [this](const std::string& p) { return unreadable.count(p) == 0; };
     host.listens_tcp = [this](unsigned port) { return listening.count(port) != 0; };
+    host.listens_abstract = [](const std::string& name) { return name == "host-bus"; };
   }
   std::optional<Verdict> path(Op op, const std::string& p, int err) const {
     Attempt a;
@@ -168,6 +169,19 @@ TEST(ExplainClassify, FilteredResetsAndDropsNameTheAllowRuleFromTheRuleTable) {
   EXPECT_EQ(options(f.connect("10.1.2.3", 80, ECONNREFUSED)), "--allow-net 10.1.2.3/32:80");
   // A dropped UDP datagram fails no call: the rule table says it.
   EXPECT_EQ(options(f.connect("10.1.2.3", 53, 0, true)), "--allow-net 10.1.2.3/32:53");
+  // A datagram sent with a destination: the output rule makes the send fail.
+  Attempt send;
+  send.op = Op::send;
+  send.family = AF_INET;
+  send.udp = true;
+  send.address = "10.1.2.3";
+  send.port = 5353;
+  send.err = EPERM;
+  auto v = classify(send, f.plan, f.host);
+  EXPECT_EQ(options(v), "--allow-net 10.1.2.3/32:5353");
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->object, "udp 10.1.2.3:5353");
+  EXPECT_EQ(v->cause, "the filter drops it");
   // Allowed by the rules: a refusal is the server's own.
   EXPECT_EQ(options(f.connect("198.51.100.7", 80, ECONNREFUSED)), "<not a denial>");
   // DNS only through the forwarder, and only when allowed.
@@ -209,6 +223,16 @@ TEST(ExplainClassify, SignalsAbstractSocketsAndDenyListHaveNoOption) {
   v = classify(abstract, f.plan, f.host);
   ASSERT_TRUE(v);
   EXPECT_TRUE(v->grants.empty());
+  EXPECT_NE(v->cause.find("no option grants this"), std::string::npos);
+  // From a network namespace of its own: refused, and a denial only where
+  // the host listens on that name.
+  abstract.err = ECONNREFUSED;
+  EXPECT_EQ(options(classify(abstract, f.plan, f.host)), "<not a denial>");
+  abstract.address = "@host-bus";
+  v = classify(abstract, f.plan, f.host);
+  ASSERT_TRUE(v);
+  EXPECT_TRUE(v->grants.empty());
+  EXPECT_NE(v->cause.find("the host listens there"), std::string::npos);
   Attempt denied;
   denied.denied_call = true;
   denied.op = Op::syscall;

@@ -56,6 +56,16 @@ TEST(ExplainFilter, FstatStyleCallsOnADescriptorDoNotStop) {
   EXPECT_EQ(verdict(p, SYS_statx, {static_cast<std::uint64_t>(AT_FDCWD), 0, 0, 0}), kObservedRet);
 }
 
+// A datagram's destination: sendto with one (send() on a connected socket
+// is sendto without one, and runs unstopped), sendmsg and sendmmsg always.
+TEST(ExplainFilter, SendsWithADestinationStop) {
+  const Program p = explain_filter();
+  EXPECT_EQ(verdict(p, SYS_sendto, {3, 0x1000, 5, 0, 0x2000, 16}), kObservedRet);
+  EXPECT_EQ(verdict(p, SYS_sendto, {3, 0x1000, 5, 0, 0, 0}), SECCOMP_RET_ALLOW);
+  EXPECT_EQ(verdict(p, SYS_sendmsg), kObservedRet);
+  EXPECT_EQ(verdict(p, SYS_sendmmsg), kObservedRet);
+}
+
 TEST(ExplainFilter, OtherCallsRunUnstopped) {
   const Program p = explain_filter();
   for (long nr : {SYS_getppid, SYS_read, SYS_write, SYS_mmap, SYS_close, SYS_fstat}) {

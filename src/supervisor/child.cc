@@ -18,6 +18,21 @@
 namespace sandbox {
 namespace {
 
+// Reaps init once it is gone. A waitid alone could take init's exit-event
+// stop instead, when --explain's tracer thread (of our own thread group)
+// still traces it: the tracer would then never see that stop, and init
+// would stay stopped there for good. The pidfd turns readable only once
+// every thread of init has exited, past every stop.
+void reap_when_gone(int pidfd) {
+  pollfd gone{pidfd, POLLIN, 0};
+  while (::poll(&gone, 1, -1) < 0 && errno == EINTR) {
+  }
+  siginfo_t info{};
+  while (::waitid(sys::kPidfd, static_cast<id_t>(pidfd), &info, WEXITED) != 0 && errno == EINTR) {
+  }
+}
+
+
 // Blocks the forwarded signals for the duration of wait() and reads them
 // from a signalfd; the previous mask comes back on destruction. Only with
 // Command::forward_signals: otherwise it does nothing and fd() is -1.
@@ -125,8 +140,7 @@ Child& Child::operator=(Child&&) noexcept = default;
 Child::~Child() {
   if (!state_) return;
   if (state_->init_pending) {  // it reported and exits on its own: reaped here
-    siginfo_t info{};
-    ::waitid(sys::kPidfd, static_cast<id_t>(state_->pidfd.get()), &info, WEXITED);
+    reap_when_gone(state_->pidfd.get());
     state_->resources.remove();         // unless the helper was first
     state_->namespace_helper.reset();   // killed if still there, and reaped
     return;
@@ -134,8 +148,7 @@ Child::~Child() {
   if (state_->waited) return;
   sys::pidfd_send_signal(state_->pidfd.get(), SIGKILL);
   state_->resources.kill();  // the second net: everything in its cgroups
-  siginfo_t info{};
-  ::waitid(sys::kPidfd, static_cast<id_t>(state_->pidfd.get()), &info, WEXITED);
+  reap_when_gone(state_->pidfd.get());
 }
 
 pid_t Child::pid() const { return state_->pid; }

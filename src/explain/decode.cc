@@ -146,6 +146,14 @@ void decode_sockaddr(pid_t pid, std::uint64_t addr, std::uint64_t len, Attempt& 
   }
 }
 
+// A call on socket fd with an address (addr, len): the address, whether
+// the socket is an internet datagram one, and the operation.
+void socket_call(pid_t pid, std::uint64_t fd, std::uint64_t addr, std::uint64_t len, Op op, Attempt& a) {
+  decode_sockaddr(pid, addr, len, a);
+  a.udp = (a.family == AF_INET || a.family == AF_INET6) && is_udp(pid, static_cast<long>(fd));
+  a.op = op;
+}
+
 // A path argument at index `path`, relative to the directory descriptor at
 // index `dirfd` (-1: the working directory).
 void path_arg(Attempt& a, const std::array<std::uint64_t, 6>& args, int dirfd, int path) {
@@ -254,20 +262,14 @@ Attempt decode_entry(pid_t pid, std::uint64_t nr, const std::array<std::uint64_t
     path_arg(a, args, -1, 1);
     a.op = Op::read;
   } else if (s == "connect" || s == "bind") {
-    decode_sockaddr(pid, args[1], args[2], a);
-    a.udp = (a.family == AF_INET || a.family == AF_INET6) && is_udp(pid, static_cast<long>(args[0]));
-    a.op = s == "connect" ? Op::connect : Op::bind;
+    socket_call(pid, args[0], args[1], args[2], s == "connect" ? Op::connect : Op::bind, a);
   } else if (s == "sendto") {
-    decode_sockaddr(pid, args[4], args[5], a);
-    a.udp = (a.family == AF_INET || a.family == AF_INET6) && is_udp(pid, static_cast<long>(args[0]));
-    a.op = Op::send;
+    socket_call(pid, args[0], args[4], args[5], Op::send, a);
   } else if (s == "sendmsg" || s == "sendmmsg") {
     msghdr header{};  // sendmmsg: the first mmsghdr starts with its msghdr
-    if (read_memory(pid, args[1], &header, sizeof(header)) == sizeof(header)) {
-      decode_sockaddr(pid, reinterpret_cast<std::uint64_t>(header.msg_name), header.msg_namelen, a);
-    }
-    a.udp = (a.family == AF_INET || a.family == AF_INET6) && is_udp(pid, static_cast<long>(args[0]));
-    a.op = Op::send;
+    const bool read = read_memory(pid, args[1], &header, sizeof(header)) == sizeof(header);
+    socket_call(pid, args[0], read ? reinterpret_cast<std::uint64_t>(header.msg_name) : 0,
+                read ? header.msg_namelen : 0, Op::send, a);
   } else if (s == "kill" || s == "tkill" || s == "rt_sigqueueinfo") {
     a.op = Op::signal;
     a.target = static_cast<long>(static_cast<int>(args[0]));

@@ -161,7 +161,7 @@ Result<Cgroups> make_cgroups(const Spec& spec, const std::string& id, std::vecto
 Result<void> join_cgroups(const Cgroups& groups, pid_t pid, bool in_v2) {
   for (const auto& dir : groups.dirs) {
     if (in_v2 && dir == groups.v2) continue;  // cloned into it (CLONE_INTO_CGROUP)
-    if (dir != groups.v2 && !groups.v1_join) continue;  // see make_cgroups
+    if (!groups.joined(dir)) continue;  // see make_cgroups
     if (auto ok = write_file(dir + "/cgroup.procs", std::to_string(pid)); !ok) return ok;
   }
   return success();

@@ -22,6 +22,8 @@ struct Cgroups {
   // Whether create moves the process into the v1 groups: not with a v2
   // group (it tracks, kills, freezes) and no limit in the spec.
   bool v1_join = true;
+  // Whether the container's process is in dir (one of dirs).
+  bool joined(const std::string& dir) const { return dir == v2 || v1_join; }
 };
 
 // "/libpod_parent/libpod-ID", "system.slice:libpod:ID" (systemd form, made

@@ -139,7 +139,7 @@ Result<int> exec_in_container(const ExecOptions& o, const Log& log) {
   std::vector<UniqueFd> procs;
   for (const auto& dir : state->cgroups.dirs) {
     // The v1 groups the container's process is not in (make_cgroups), unless asked by --cgroup.
-    if (dir != state->cgroups.v2 && !state->cgroups.v1_join && sub.empty()) continue;
+    if (sub.empty() && !state->cgroups.joined(dir)) continue;
     const std::string group = sub.empty() ? dir : dir + "/" + sub;
     UniqueFd fd(::open((group + "/cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC));
     if (!fd && !sub.empty()) {

@@ -32,7 +32,6 @@ void reap_when_gone(int pidfd) {
   }
 }
 
-
 // Blocks the forwarded signals for the duration of wait() and reads them
 // from a signalfd; the previous mask comes back on destruction. Only with
 // Command::forward_signals: otherwise it does nothing and fd() is -1.

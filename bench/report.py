@@ -143,6 +143,14 @@ def main():
             times = load_times(a.results, name, anchor)
             medians[(name, anchor)] = statistics.median(times) if times else None
             counts[(name, anchor)] = len(times)
+    # The throughput rows come from bench/throughput.py, variants interleaved run by run.
+    throughput_path = os.path.join(a.results, "throughput.json")
+    if os.path.exists(throughput_path):
+        with open(throughput_path) as f:
+            for key, r in json.load(f)["results"].items():
+                name, anchor = key.split(".")
+                medians[(name, anchor)] = r["median_s"]
+                counts[(name, anchor)] = r["runs"]
 
     lines = []
     lines.append("| workload | " + " | ".join(ANCHORS) + " |")
@@ -208,6 +216,9 @@ def main():
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     memory_table = "\n".join(lines)
 
+    throughput_md = os.path.join(a.results, "throughput.md")
+    throughput = open(throughput_md).read().strip() if os.path.exists(throughput_md) else "n/a"
+
     launch_cost_path = os.path.join(a.results, "launch_cost.md")
     launch_cost = open(launch_cost_path).read().strip() if os.path.exists(launch_cost_path) else "n/a"
 
@@ -225,6 +236,8 @@ def main():
     print(target_table)
     print("\nMemory for `S sleep 1`\n")
     print(memory_table)
+    print("\nPipe and fd throughput, interleaved (bench/throughput.py)\n")
+    print(throughput)
     print("\nLaunch cost, interleaved (bench/launch_cost)\n")
     print(launch_cost)
     print(f"\nsandbox --timing true, median of {timing_runs} launches\n")
@@ -262,7 +275,10 @@ CI does not run benchmarks, and no test asserts a time: these figures are measur
 - runs pooled per workload (sandbox column): {runs}
 - method: hyperfine per workload and anchor (`-N` where there is no shell; pipelines run through
   `sh -c`, hyperfine subtracts the shell's own start-up), every anchor in every round, medians
-  over the pooled runs; ratios are ratios of medians of this run only.
+  over the pooled runs; ratios are ratios of medians of this run only. The throughput rows
+  (pipe_in, fd_in, fd_in_floor) come from `bench/throughput.py` instead, which interleaves the
+  anchors run by run (section below): a 1–2 % effect cannot be told from drift between
+  hyperfine's per-anchor blocks.
 
 ## Median wall time
 
@@ -272,13 +288,23 @@ CI does not run benchmarks, and no test asserts a time: these figures are measur
 
 {ratio_table}
 
-## Targets (issue 7)
+## Targets (issues 7 and 15)
 
 {target_table}
 
 ## Memory for `S sleep 1` (KiB, from /proc/PID/status while the payload runs)
 
 {memory_table}
+
+## Pipe and fd throughput, variants interleaved run by run (`bench/throughput.py`)
+
+Every round runs each workload once per anchor in a rotated order, timed from the first fork
+to the last exit (the launch included: about 1.5 % of fd_in). `fd_in_floor` is bare `wc` under
+a 1-instruction allow-all seccomp filter: the cost of having any filter at all (every system
+call takes the kernel's slow entry path), which no sandbox with seccomp can go under. The
+per-round column divides each run by the bare run of the same round.
+
+{throughput}
 
 ## Launch cost, variants interleaved launch by launch (`bench/launch_cost.cc`)
 

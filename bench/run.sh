@@ -79,9 +79,6 @@ WORKLOADS=(
   "true|N|40|{S} true"
   "sh_true|N|40|{S} /bin/sh -c true"
   "parallel|S|6|seq 200 | xargs -P2 -n1 {S} true"
-  "pipe_in|S|3|head -c 2G /dev/zero | {S} wc -c"
-  "fd_in|S|5|{S} wc -l < $SHM_FILE"
-  "fd_in_floor|S|5|$WORK/bin/seccomp_allow_all /usr/bin/wc -l < $SHM_FILE"
   "getppid|N|3|{S} $WORK/bin/getppid_loop 5000000"
   "getppid_floor|N|3|$WORK/bin/seccomp_allow_all $WORK/bin/getppid_loop 5000000"
   "find_usr|N|5|{S} /bin/sh -c 'find /usr -type f | wc -l'"
@@ -130,6 +127,17 @@ for round in $(seq 1 "$ROUNDS"); do
     [ "${AVAILABLE[$a]}" = 1 ] && memory_one "$a" "$round"
   done
 done
+# Pipe and fd throughput, variants interleaved run by run (bench/throughput.py):
+# pipe_in, fd_in and the allow-all filter's floor, 2 GiB each.
+TP_VARIANTS=()
+for a in "${ANCHORS[@]}"; do
+  [ "${AVAILABLE[$a]}" = 1 ] && TP_VARIANTS+=("$a=${PREFIX[$a]}")
+done
+echo "  throughput (interleaved)" >&2
+python3 "$ROOT/bench/throughput.py" --rounds $([ $QUICK = 1 ] && echo 3 || echo $((ROUNDS * 6))) \
+  --input "$SHM_FILE" --floor "$WORK/bin/seccomp_allow_all" --json "$WORK/results/throughput.json" \
+  "${TP_VARIANTS[@]}" > "$WORK/results/throughput.md" 2>"$WORK/results/throughput.err" ||
+  echo "bench/run.sh: throughput failed: $(tail -1 "$WORK/results/throughput.err")" >&2
 # Launch cost, variants interleaved launch by launch (bench/launch_cost.cc):
 # single launch, back to back, 200 launches 2 at a time, and CPU per launch
 # (the launched trees with their orphans, plus the kernel threads that tear
@@ -153,4 +161,5 @@ python3 "$ROOT/bench/report.py" --results "$WORK/results" --out "$OUT" \
   --prefix-bwrap "${PREFIX[bwrap]}" --prefix-firejail "${PREFIX[firejail]}" \
   --available "$(for a in "${ANCHORS[@]}"; do printf '%s=%s,' "$a" "${AVAILABLE[$a]}"; done)" \
   --notes "$ROOT/bench/NOTES.md" \
-  --commands "$(printf '%s\n' "${WORKLOADS[@]}")"
+  --commands "$(printf '%s\n' "${WORKLOADS[@]}" "pipe_in|S|-|head -c 2G /dev/zero | {S} wc -c" \
+    "fd_in|S|-|{S} wc -l < $SHM_FILE" "fd_in_floor|S|-|$WORK/bin/seccomp_allow_all /usr/bin/wc -l < $SHM_FILE")"

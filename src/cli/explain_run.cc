@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "sandbox/options.h"
 
@@ -39,10 +41,31 @@ std::string explain_summary(const std::vector<explain::Denial>& denials, int arg
       if (o != nullptr && o->kind == options::Kind::value && !d.sensitive && !d.probe) replaced.push_back(g.option);
     }
   }
+  // Network rules match first to last: a granted --allow-net goes before
+  // the first rule given, which may be the --deny-net that refused it.
+  std::vector<std::string> net_grants, other_grants;
+  const std::vector<std::string> grant_words = explain::grant_words(denials);
+  for (std::size_t i = 0; i < grant_words.size(); ++i) {
+    const bool rule = grant_words[i] == "--allow-net" && i + 1 < grant_words.size();
+    auto& into = rule ? net_grants : other_grants;
+    into.push_back(grant_words[i]);
+    if (rule) into.push_back(grant_words[++i]);
+  }
+  const auto is_rule = [](const std::string& word) {
+    for (const char* name : {"--allow-net", "--deny-net"}) {
+      if (word == name || word.rfind(std::string(name) + "=", 0) == 0) return true;
+    }
+    return false;
+  };
+  bool rules_placed = false;
   const int options_end = argc - static_cast<int>(command.size());
   for (int i = 1; i < options_end; ++i) {
     const std::string word = argv[i];
     if (word == "--explain" || word.rfind("--explain=", 0) == 0 || word == "--") continue;
+    if (!rules_placed && is_rule(word)) {
+      for (const auto& grant : net_grants) line += " " + quoted(grant);
+      rules_placed = true;
+    }
     bool skip = false;
     for (const auto& name : replaced) {
       if (word == name) {
@@ -54,7 +77,8 @@ std::string explain_summary(const std::vector<explain::Denial>& denials, int arg
     }
     if (!skip) line += " " + quoted(word);
   }
-  for (const auto& word : explain::grant_words(denials)) line += " " + quoted(word);
+  if (!rules_placed) other_grants.insert(other_grants.begin(), net_grants.begin(), net_grants.end());
+  for (const auto& word : other_grants) line += " " + quoted(word);
   if (!command.empty() && !command.front().empty() && command.front()[0] == '-') line += " --";
   for (const auto& word : command) line += " " + quoted(word);
   return line + "\n";

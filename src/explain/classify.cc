@@ -146,9 +146,14 @@ std::optional<Verdict> classify_net(const Attempt& a, const Plan& plan, const Ho
     if (a.family == AF_INET && a.address.rfind("10.0.2.", 0) == 0) {
       return none(object, "slirp4netns's own network stands for the host: never reachable");
     }
-    if (a.err != 0 && a.err != ECONNREFUSED && a.err != EACCES && a.err != EPERM) return std::nullopt;
+    // A non-blocking connect (EINPROGRESS) learns of the reset later, from
+    // poll and SO_ERROR: the rule table says now whether it will come.
+    const bool pending = a.err == EINPROGRESS && !a.udp && a.op == Op::connect;
+    if (a.err != 0 && a.err != ECONNREFUSED && a.err != EACCES && a.err != EPERM && !pending) return std::nullopt;
     if (filtered_verdict(plan, a) == NetVerdict::allow) return std::nullopt;
-    const char* cause = !a.udp              ? "the filter resets it"
+    const char* cause = pending               ? "the filter resets it; the non-blocking connect sees ECONNREFUSED "
+                                                "when it checks the socket"
+                        : !a.udp              ? "the filter resets it"
                         : a.op == Op::connect ? "the filter drops what is sent there (the connect itself works)"
                                               : "the filter drops it";
     return grant(object, cause, "--allow-net", host_rule(a));

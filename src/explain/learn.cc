@@ -155,11 +155,18 @@ Result<void> write_atomically(const std::string& path, const std::string& text) 
   return success();
 }
 
-// Applies one grant to the policy through the option table.
+// Applies one grant to the policy through the option table. Network rules
+// match first to last: a learned --allow-net goes before the rules given,
+// one of which refused it.
 Result<void> apply(Policy& policy, const Denial::Grant& g) {
   const options::Option* o = options::find(key_of(g.option));
   if (o == nullptr) return Error("--learn: no option " + g.option);
-  return o->apply(policy, g.value);
+  const std::size_t rules = policy.net_rules.size();
+  if (auto ok = o->apply(policy, g.value); !ok) return ok;
+  if (key_of(g.option) == "allow-net" && policy.net_rules.size() == rules + 1) {
+    std::rotate(policy.net_rules.begin(), policy.net_rules.end() - 1, policy.net_rules.end());
+  }
+  return success();
 }
 
 }  // namespace

@@ -433,16 +433,31 @@ TEST_F(Explain, WorksWithoutNamespacesUnderBestEffort) {
 // and connect()+send() of a UDP socket is recorded at the connect, which
 // names the destination. A refusal by the host itself, where the rules
 // allow, is no denial. Only root can make the lab; it runs the sandbox as
+// Runs `scenario` in tests/net/lab.sh (a network namespace of its own with
+// test hosts on veth pairs, never the machine's interfaces), with SB the
+// sandbox (as uid 65534 when `nobody`), PROBE net_probe and `env` added.
+RunResult in_net_lab(bool nobody, const std::vector<std::string>& env, const std::string& scenario) {
+  std::string lab = __FILE__;  // .../tests/integration/explain_test.cc
+  lab = lab.substr(0, lab.rfind("/integration/")) + "/net/lab.sh";
+  if (const char* given = std::getenv("SANDBOX_NET_LAB"); given != nullptr && *given != '\0') lab = given;
+  const std::string as = nobody ? "setpriv --reuid=65534 --regid=65534 --clear-groups -- env HOME=/nonexistent " : "";
+  std::vector<std::string> argv{"env", "SB=" + as + sandbox_bin()};
+  argv.insert(argv.end(), env.begin(), env.end());
+  for (const char* word : {"unshare", "-nm", "--propagation", "private", "bash"}) argv.emplace_back(word);
+  argv.push_back(lab);
+  argv.push_back(probe("net_probe"));
+  argv.push_back(scenario);
+  RunOptions options;
+  options.timeout_seconds = 90;
+  return run(argv, options);
+}
+
 // root and as uid 65534 (setpriv inside the lab), as net_test.cc does.
 TEST_F(Explain, CompletenessOnTheFilteredNetwork) {
   if (!is_root()) GTEST_SKIP() << "needs a lab namespace made by root; the root run covers root and uid 65534";
-  std::string lab = __FILE__;  // .../tests/integration/explain_test.cc
-  lab = lab.substr(0, lab.rfind("/integration/")) + "/net/lab.sh";
-  if (const char* env = std::getenv("SANDBOX_NET_LAB"); env != nullptr && *env != '\0') lab = env;
   const std::string matrix = probe("explain_matrix");
   for (const bool nobody : {false, true}) {
     SCOPED_TRACE(nobody ? "uid 65534" : "root");
-    const std::string as = nobody ? "setpriv --reuid=65534 --regid=65534 --clear-groups -- env HOME=/nonexistent " : "";
     const auto staged = run({"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--", "sh", "-c",
                              "test -x \"$0\" && test -x \"$1\"", sandbox_bin(), matrix});
     if (nobody && staged.status != 0) {
@@ -456,13 +471,10 @@ TEST_F(Explain, CompletenessOnTheFilteredNetwork) {
         "--deny-net 198.51.100.2/32:8081 $MATRIX "
         "tcp4:203.0.113.2:8080 udpsendto:203.0.113.2:5353 udpsendmsg:203.0.113.2:5354 "
         "udpconnect:203.0.113.2:5355 tcp4:198.51.100.2:8081 udpsendto:203.0.113.2:5353 "
-        "tcp4:198.51.100.2:8080 udpsendto:198.51.100.2:5353 udpconnect:198.51.100.2:5353 tcp4:198.51.100.2:7; "
+        "tcp4:198.51.100.2:8080 udpsendto:198.51.100.2:5353 udpconnect:198.51.100.2:5353 tcp4:198.51.100.2:7 "
+        "tcp4nb:203.0.113.2:8082 tcp4nb:198.51.100.2:8080; "
         "echo sandbox=$?";
-    RunOptions options;
-    options.timeout_seconds = 90;
-    const auto r = run({"env", "SB=" + as + sandbox_bin(), "MATRIX=" + matrix, "unshare", "-nm", "--propagation",
-                        "private", "bash", lab, probe("net_probe"), scenario},
-                       options);
+    const auto r = in_net_lab(nobody, {"MATRIX=" + matrix}, scenario);
     ASSERT_NE(r.out.find("scenario=0"), std::string::npos) << r.out << r.err;
     EXPECT_NE(r.out.find("sandbox=0"), std::string::npos) << r.out << r.err;
     // Each screened destination, by the call that named it, and the rule
@@ -470,7 +482,7 @@ TEST_F(Explain, CompletenessOnTheFilteredNetwork) {
     for (const auto& [call, rule] : std::vector<std::pair<std::string, std::string>>{
              {"connect", "203.0.113.2/32:8080"}, {"sendto", "203.0.113.2/32:5353"},
              {"sendmsg", "203.0.113.2/32:5354"}, {"connect", "203.0.113.2/32:5355"},
-             {"connect", "198.51.100.2/32:8081"}}) {
+             {"connect", "198.51.100.2/32:8081"}, {"connect", "203.0.113.2/32:8082"}}) {
       const auto records = lines_with(r.err, "{\"pid\":");
       EXPECT_EQ(std::count_if(records.begin(), records.end(),
                               [&](const std::string& line) {
@@ -495,6 +507,39 @@ TEST_F(Explain, CompletenessOnTheFilteredNetwork) {
     EXPECT_NE(r.out.find("explain-udpsendto-198.51.100.2:5353"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("explain-udpconnect-198.51.100.2:5353"), std::string::npos) << r.out;
     expect_complete(r, {{"tcp 198.51.100.2:7", "ECONNREFUSED: the rules allow it; the host itself has no listener"}});
+  }
+}
+
+// Network rules match first to last: the command line of the summary, and
+// what --learn adds, must put the granted --allow-net before the --deny-net
+// that refused it, or the "fix" changes nothing. The probe's connect is
+// non-blocking (EINPROGRESS, then the reset), as in curl or an event loop.
+TEST_F(Explain, TheGrantedAllowNetComesBeforeTheDenyThatRefusedIt) {
+  if (!is_root()) GTEST_SKIP() << "needs a lab namespace made by root; the root run covers root and uid 65534";
+  for (const bool nobody : {false, true}) {
+    SCOPED_TRACE(nobody ? "uid 65534" : "root");
+    const std::string out = dir_.path() + (nobody ? "/order-65534" : "/order-root");
+    ASSERT_EQ(::mkdir(out.c_str(), 0777), 0);
+    ASSERT_EQ(::chmod(out.c_str(), 0777), 0);
+    const std::string scenario =
+        "D='--net=filtered --deny-net 203.0.113.0/24'; "
+        "$SB --explain $D $PROBE tcp 203.0.113.2 8080 2>$OUT/explain.err; echo explain=$?; "
+        "cat $OUT/explain.err; "
+        "eval \"$SB $(sed -n 's/^sandbox: explain: .*to allow them: sandbox //p' $OUT/explain.err)\"; "
+        "echo suggested=$?; "
+        "$SB --learn $OUT/learned.toml $D $PROBE tcp 203.0.113.2 8080; echo learn=$?; "
+        "$SB -t $OUT/learned.toml $D $PROBE tcp 203.0.113.2 8080; echo profile=$?";
+    const auto r = in_net_lab(nobody, {"OUT=" + out}, scenario);
+    ASSERT_NE(r.out.find("scenario=0"), std::string::npos) << r.out << r.err;
+    EXPECT_NE(r.out.find("explain=111"), std::string::npos) << r.out << r.err;  // ECONNREFUSED: screened
+    EXPECT_NE(r.out.find("the non-blocking connect sees ECONNREFUSED"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("to allow them: sandbox --net=filtered --allow-net 203.0.113.2/32:8080 --deny-net "
+                         "203.0.113.0/24 "),
+              std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("suggested=0"), std::string::npos) << r.out << r.err;
+    EXPECT_NE(r.out.find("learn=0"), std::string::npos) << r.out << r.err;
+    EXPECT_NE(r.out.find("profile=0"), std::string::npos) << r.out << r.err;
   }
 }
 

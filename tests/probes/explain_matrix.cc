@@ -5,6 +5,8 @@
 // OPs: read:PATH  write:PATH  create:PATH  exec:PATH  tcp:PORT (127.0.0.1)
 //      udp  kill1  unshare  mkdir:PATH  rename:FROM:TO
 //      tcp4:IP:PORT         a TCP connect
+//      tcp4nb:IP:PORT       a non-blocking TCP connect: EINPROGRESS, then
+//                           poll and SO_ERROR give its outcome
 //      udpsendto:IP:PORT    one datagram, sendto on an unconnected socket
 //      udpsendmsg:IP:PORT   one datagram, sendmsg with msg_name
 //      udpconnect:IP:PORT   connect, then send: the errno of the first step
@@ -14,6 +16,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -95,6 +98,26 @@ int inet_connect(int type, const std::string& target, bool then_send) {
   return err;
 }
 
+// connect on a non-blocking socket, as event loops do: the outcome comes
+// from poll and SO_ERROR (5 s at most).
+int inet_connect_nonblocking(const std::string& target) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return errno;
+  const sockaddr_in addr = inet_address(target);
+  int err = ::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)) == 0 ? 0 : errno;
+  if (err == EINPROGRESS) {
+    pollfd p{fd, POLLOUT, 0};
+    if (::poll(&p, 1, 5000) == 1) {
+      socklen_t len = sizeof(err);
+      if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+    } else {
+      err = ETIMEDOUT;
+    }
+  }
+  ::close(fd);
+  return err;
+}
+
 int udp_send(const std::string& target, bool with_sendmsg) {
   const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return errno;
@@ -157,6 +180,8 @@ int main(int argc, char** argv) {
       said(arg.substr(0, to), ::rename(arg.substr(0, to).c_str(), arg.substr(to + 1).c_str()) == 0 ? 0 : errno);
     } else if (kind == "tcp4") {
       said("tcp " + arg, inet_connect(SOCK_STREAM, arg, false));
+    } else if (kind == "tcp4nb") {
+      said("tcp " + arg, inet_connect_nonblocking(arg));
     } else if (kind == "udpconnect") {
       said("udp " + arg, inet_connect(SOCK_DGRAM, arg, true));
     } else if (kind == "udpsendto" || kind == "udpsendmsg") {

@@ -184,6 +184,11 @@ TEST(ExplainClassify, FilteredResetsAndDropsNameTheAllowRuleFromTheRuleTable) {
   EXPECT_EQ(v->cause, "the filter drops it");
   // Allowed by the rules: a refusal is the server's own.
   EXPECT_EQ(options(f.connect("198.51.100.7", 80, ECONNREFUSED)), "<not a denial>");
+  // A non-blocking connect returns EINPROGRESS before the reset: screened, it
+  // is the same denial; allowed, it is nothing (whatever the host answers).
+  EXPECT_EQ(options(f.connect("10.1.2.3", 443, EINPROGRESS)), "--allow-net 10.1.2.3/32:443");
+  EXPECT_EQ(options(f.connect("198.51.100.7", 80, EINPROGRESS)), "<not a denial>");
+  EXPECT_EQ(options(f.connect("10.1.2.3", 53, EINPROGRESS, true)), "<not a denial>");
   // DNS only through the forwarder, and only when allowed.
   EXPECT_EQ(options(f.connect("10.0.2.3", 53, 0, true)), "--allow-dns");
   f.plan.allow_dns = true;

@@ -10,6 +10,9 @@ runtime=$(realpath "$1")
 command -v podman >/dev/null || { echo "# podman.sh: podman missing (scripts/setup-deps.sh --oci)"; exit 1; }
 
 work=$(mktemp -d /tmp/oci-podman.XXXXXX)
+# conmon writes an "oom" marker into its working directory when a container
+# is OOM-killed (the --memory check below): ours, not the caller's.
+cd "$work" || exit 1
 # What podman and sandbox-oci make on the machine, removed at the end when
 # it was not there before: the runtime's state root, podman's parent cgroups.
 made=()

@@ -129,11 +129,17 @@ bool directory_in_view(const fs::ViewPlan& view, const std::string& path) {
 
 Notices plan_notices(const NoticeInputs& in) {
   Notices out;
-  // The working directory.
-  if (!directory_in_view(in.view, in.cwd) && names_relative_path(in)) {
+  // The working directory: said when the arguments name something in it, and
+  // under --explain (text) also when they do not (git, ls and make use it unnamed).
+  if (!directory_in_view(in.view, in.cwd)) {
     const std::string start = directory_in_view(in.view, in.home) ? in.home : "/";
-    out.lines.push_back("the working directory " + in.cwd + " is not inside the sandbox: the program "
-                  "starts in " + start + " (grant it with --ro . or --rw .)");
+    const std::string line = "the working directory " + in.cwd + " is not inside the sandbox: the program "
+                             "starts in " + start + " (grant it with --ro . or --rw .)";
+    if (names_relative_path(in)) {
+      out.lines.push_back(line);
+    } else if (in.policy.explain == ExplainMode::text) {  // json: records only
+      out.lines.push_back("explain: " + line);
+    }
   }
   const std::string& command = in.argv.front();
   if (command.find('/') != std::string::npos) {  // its real file, granted by naming it

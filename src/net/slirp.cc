@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "net/slirp_drain.h"
 #include "net/slirp_failure.h"
 #include "net/slirp_keeper.h"
 #include "util/sys.h"
@@ -143,6 +144,12 @@ void Slirp::stop() noexcept {
   while (::waitid(sys::kPidfd, static_cast<id_t>(pidfd_.get()), &info, WEXITED) != 0 && errno == EINTR) {
   }
   pid_ = -1;
+}
+
+void Slirp::finish() noexcept {
+  if (pid_ < 0) return;
+  drain_tap(pid_, kDrainBudget);
+  stop();
 }
 
 Slirp::Slirp(Slirp&& other) noexcept

@@ -12,6 +12,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <string>
 
 #include "sandbox/error.h"
@@ -38,6 +39,10 @@ class Slirp {
   Result<void> wait_ready(int timeout_ms);
   // Kills its keeper (and so it) and reaps the keeper; idempotent.
   void stop() noexcept;
+  // The sandbox has ended: lets it forward what is still queued on tap0
+  // (at most kDrainBudget, slirp_drain.h), then stop().
+  void finish() noexcept;
+  static constexpr std::chrono::milliseconds kDrainBudget{250};
   pid_t pid() const { return pid_; }
 
   Slirp(Slirp&& other) noexcept;

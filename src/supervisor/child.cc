@@ -252,7 +252,7 @@ Outcome Child::wait() {
   }
   // init reported (every other process is gone) or is gone itself, and with
   // it every process of the sandbox: read what is left.
-  if (state_->slirp) state_->slirp->stop();                       // its network namespace is unused now
+  if (state_->slirp) state_->slirp->finish();                     // what is queued on tap0 is sent, then it goes
   if (state_->pty) state_->pty->drain();
   if (state_->observer) say(*state_, state_->observer->finish());  // the tracer saw the last process go
   state_->relay.finish();                                         // every byte it wrote reaches the caller

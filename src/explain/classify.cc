@@ -43,6 +43,12 @@ Verdict grant(std::string object, std::string cause, std::string option, std::st
   Verdict v;
   v.object = std::move(object);
   v.cause = std::move(cause);
+  // A path grant of / would hand over the whole host: never offered (a
+  // program that lists the view's root, e.g. from a working directory /).
+  if (value == "/" && (option == "--ro" || option == "--rw" || option == "--exec")) {
+    v.cause += "; a grant of / would be the whole host: grant what the program needs beneath it";
+    return v;
+  }
   v.grants.push_back({std::move(option), std::move(value)});
   return v;
 }
@@ -154,7 +160,7 @@ std::optional<Verdict> classify_net(const Attempt& a, const Plan& plan, const Ho
     const char* cause = pending               ? "the filter resets it; the non-blocking connect sees ECONNREFUSED "
                                                 "when it checks the socket"
                         : !a.udp              ? "the filter resets it"
-                        : a.op == Op::connect ? "the filter drops what is sent there (the connect itself works)"
+                        : a.op == Op::connect ? "the filter drops what is sent there; the connect itself works"
                                               : "the filter drops it";
     return grant(object, cause, "--allow-net", host_rule(a));
   }

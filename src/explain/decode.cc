@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <string>
 
 namespace sandbox::explain {
@@ -103,10 +104,30 @@ Op open_op(std::uint64_t flags) {
   return Op::read;
 }
 
+// A pidfd of the traced task `pid`, which may be a thread other than its
+// process's first: pidfd_open refuses those (ESRCH here, EINVAL on older
+// kernels) without PIDFD_THREAD (6.9); before 6.9, the process's (its first
+// thread shares the descriptor table).
+int task_pidfd(pid_t pid) {
+  constexpr unsigned kPidfdThread = O_EXCL;  // PIDFD_THREAD
+  int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+  if (pidfd < 0) pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, kPidfdThread));
+  if (pidfd >= 0) return pidfd;
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("Tgid:", 0) == 0) {
+      const long tgid = std::strtol(line.c_str() + 5, nullptr, 10);
+      return tgid > 0 ? static_cast<int>(::syscall(SYS_pidfd_open, static_cast<pid_t>(tgid), 0)) : -1;
+    }
+  }
+  return -1;
+}
+
 // The socket's type, from a copy of the program's descriptor (pidfd_getfd:
 // we are its tracer, which is what that call asks for).
 bool is_udp(pid_t pid, long fd) {
-  const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+  const int pidfd = task_pidfd(pid);
   if (pidfd < 0) return false;
   const int copy = static_cast<int>(::syscall(SYS_pidfd_getfd, pidfd, static_cast<int>(fd), 0));
   ::close(pidfd);

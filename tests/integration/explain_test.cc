@@ -493,7 +493,8 @@ TEST_F(Explain, CompletenessOnTheFilteredNetwork) {
         "tcp4:203.0.113.2:8080 udpsendto:203.0.113.2:5353 udpsendmsg:203.0.113.2:5354 "
         "udpconnect:203.0.113.2:5355 tcp4:198.51.100.2:8081 udpsendto:203.0.113.2:5353 "
         "tcp4:198.51.100.2:8080 udpsendto:198.51.100.2:5353 udpconnect:198.51.100.2:5353 tcp4:198.51.100.2:7 "
-        "tcp4nb:203.0.113.2:8082 tcp4nb:198.51.100.2:8080; "
+        "tcp4nb:203.0.113.2:8082 tcp4nb:198.51.100.2:8080 "
+        "thread:udpconnect:203.0.113.2:5356 thread:udpsendto:203.0.113.2:5357 thread:tcp4:203.0.113.2:8083; "
         "echo sandbox=$?";
     const auto r = in_net_lab(nobody, {"MATRIX=" + matrix}, scenario);
     ASSERT_NE(r.out.find("scenario=0"), std::string::npos) << r.out << r.err;
@@ -503,7 +504,10 @@ TEST_F(Explain, CompletenessOnTheFilteredNetwork) {
     for (const auto& [call, rule] : std::vector<std::pair<std::string, std::string>>{
              {"connect", "203.0.113.2/32:8080"}, {"sendto", "203.0.113.2/32:5353"},
              {"sendmsg", "203.0.113.2/32:5354"}, {"connect", "203.0.113.2/32:5355"},
-             {"connect", "198.51.100.2/32:8081"}, {"connect", "203.0.113.2/32:8082"}}) {
+             {"connect", "198.51.100.2/32:8081"}, {"connect", "203.0.113.2/32:8082"},
+             // the same calls from a second thread (a resolver's, an event loop's)
+             {"connect", "203.0.113.2/32:5356"}, {"sendto", "203.0.113.2/32:5357"},
+             {"connect", "203.0.113.2/32:8083"}}) {
       const auto records = lines_with(r.err, "{\"pid\":");
       EXPECT_EQ(std::count_if(records.begin(), records.end(),
                               [&](const std::string& line) {

@@ -13,10 +13,12 @@
 //                           that fails (one attempt to reach IP:PORT)
 //      unix:PATH            connect to a unix stream socket
 //      abstract:NAME        connect to the abstract unix socket @NAME
+//      thread:OP            OP in a second thread of the process (joined)
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -157,9 +159,31 @@ int unix_connect(const std::string& name, bool abstract) {
 
 }  // namespace
 
+void run_op(const std::string& op);
+
+void* run_op_thread(void* op) {
+  run_op(*static_cast<const std::string*>(op));
+  return nullptr;
+}
+
 int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string op = argv[i];
+    if (op.rfind("thread:", 0) == 0) {  // a task other than the process's first
+      std::string inner = op.substr(7);
+      pthread_t thread;
+      if (::pthread_create(&thread, nullptr, run_op_thread, &inner) != 0) return 2;
+      ::pthread_join(thread, nullptr);
+      std::fflush(stdout);
+      continue;
+    }
+    run_op(op);
+  }
+  return 0;
+}
+
+void run_op(const std::string& op) {
+  {
     const std::size_t colon = op.find(':');
     const std::string kind = op.substr(0, colon);
     const std::string arg = colon == std::string::npos ? "" : op.substr(colon + 1);
@@ -200,8 +224,7 @@ int main(int argc, char** argv) {
       said("unshare", ::unshare(CLONE_NEWUSER) == 0 ? 0 : errno);
     } else {
       std::fprintf(stderr, "explain_matrix: unknown op %s\n", op.c_str());
-      return 2;
+      std::exit(2);
     }
   }
-  return 0;
 }

@@ -72,6 +72,18 @@ TEST(ExplainClassify, CreateInAHiddenDirectoryGrantsThatDirectoryOnly) {
   EXPECT_EQ(options(f.path(Op::create, "/srv/out/sub/result.txt", ENOENT)), "<not a denial>");
 }
 
+// Listing the view's root (a program started in /, as uid 65534 in a
+// lab) is a denial, but --ro / would hand over the whole host: no grant.
+TEST(ExplainClassify, TheRootIsNeverOfferedAsAGrant) {
+  Fixture f;
+  f.host_paths.insert("/");
+  EXPECT_EQ(options(f.path(Op::read, "/", EACCES)), "<none>");
+  EXPECT_NE(f.path(Op::read, "/", EACCES)->cause.find("a grant of / would be the whole host"), std::string::npos);
+  f.host_paths.insert("/new.txt");
+  EXPECT_EQ(options(f.path(Op::create, "/x.txt", ENOENT)), "<none>");  // --rw / is not offered either
+  EXPECT_EQ(options(f.path(Op::read, "/srv/ro/f", EACCES)), "--ro /srv/ro/f");  // below it, as before
+}
+
 TEST(ExplainClassify, PathMissingOnTheHostTooIsNotADenial) {
   Fixture f;
   EXPECT_EQ(options(f.path(Op::read, "/home/u/missing.txt", ENOENT)), "<not a denial>");

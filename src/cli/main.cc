@@ -85,7 +85,7 @@ int main(int argc, char** argv) {
   sandbox::hold_forwarded_signals();
   std::unique_ptr<sandbox::explain::Explainer> explainer;  // --explain: the tracer, as the observer
   if (policy.explain != sandbox::ExplainMode::off) {
-    explainer = sandbox::explain::Explainer::create(policy, command, policy.explain);
+    explainer = sandbox::explain::Explainer::create(sealed->policy(), command, policy.explain);  // canonical paths
     command.observer = explainer.get();
   }
   auto child = sandbox::spawn(*sealed, command);

@@ -194,10 +194,29 @@ std::optional<Verdict> classify_denied_call(const Attempt& a, const Plan& plan) 
   return none(a.syscall, "a system call of the deny list (DESIGN §7): no option grants this");
 }
 
+// A denial in the directory the program started in because the caller's
+// working directory is not in the view (make, git, ls in a project): what it
+// reached by a relative path it meant in the working directory, so the grant
+// is that directory, as the notice's --ro . or --rw . (the one place where
+// the option names more than the object touched: the relative path named it).
+std::optional<Verdict> classify_started_elsewhere(const Attempt& a, const Plan& plan, const Host& host) {
+  const std::string& path = a.path;
+  if (plan.outside_cwd.empty() || plan.home.empty() || !covered_by(path, plan.home)) return std::nullopt;
+  if (a.err != EACCES && a.err != ENOENT && a.err != EROFS) return std::nullopt;
+  const std::string meant = plan.outside_cwd + path.substr(plan.home.size());
+  const bool entry_op = a.op == Op::create || a.op == Op::remove || a.op == Op::rename;
+  if (!host.exists(meant) && !(entry_op && host.exists(parent_of(meant)))) return std::nullopt;
+  const bool write = entry_op || a.op == Op::write;
+  return grant(path, "the working directory " + plan.outside_cwd + " is not in the view: the program started in " +
+                         plan.home + " and meant " + meant,
+               a.op == Op::exec ? "--exec" : (write ? "--rw" : "--ro"), plan.outside_cwd);
+}
+
 std::optional<Verdict> classify_path(const Attempt& a, const Plan& plan, const Host& host) {
   const std::string& path = a.path;
   if (path.empty() || path[0] != '/') return std::nullopt;
   if (covered_by(path, "/proc") || covered_by(path, "/dev")) return std::nullopt;  // the sandbox's own
+  if (auto v = classify_started_elsewhere(a, plan, host)) return v;
   const bool entry_op = a.op == Op::create || a.op == Op::remove || a.op == Op::rename;
   const std::string dir = parent_of(path);
   if (a.err == ENOENT) {
@@ -263,7 +282,7 @@ std::optional<Verdict> classify_path(const Attempt& a, const Plan& plan, const H
 
 }  // namespace
 
-Plan Plan::of(const Policy& policy, const std::string& home) {
+Plan Plan::of(const Policy& policy, const std::string& home, const std::string& cwd) {
   Plan plan;
   plan.grants = policy.grants;
   plan.system_trees = policy.system_trees;
@@ -277,6 +296,13 @@ Plan Plan::of(const Policy& policy, const std::string& home) {
   plan.net_default = policy.net_default;
   plan.allow_dns = policy.allow_dns;
   plan.pids = policy.limits.pids.value_or(0);
+  // The working directory is in the view when a grant or a system tree
+  // holds it (the launch then starts there; launch/notices.cc says the rest).
+  const bool cwd_inside = cwd.empty() || cwd == "/" || under_system_tree(plan, cwd) ||
+                          (plan.bind_etc && covered_by(cwd, "/etc")) ||
+                          std::any_of(plan.grants.begin(), plan.grants.end(),
+                                      [&](const PathGrant& g) { return covered_by(cwd, g.path); });
+  if (!cwd_inside && cwd != home) plan.outside_cwd = cwd;
   return plan;
 }
 

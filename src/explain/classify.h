@@ -34,7 +34,11 @@ struct Plan {
   NetVerdict net_default = NetVerdict::deny;
   bool allow_dns = false;
   std::uint64_t pids = 0;     // --pids (0: none)
-  static Plan of(const Policy& policy, const std::string& home);
+  // The caller's working directory when it is not in the view: the program
+  // started in `home` instead, and what it reached there by a relative path
+  // it meant here.
+  std::string outside_cwd;
+  static Plan of(const Policy& policy, const std::string& home, const std::string& cwd = "");
 };
 
 // The host, as the caller sees it (callbacks, so tests can pose any host).

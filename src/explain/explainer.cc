@@ -64,7 +64,7 @@ std::unique_ptr<Explainer> Explainer::create(const Policy& policy, const Command
   for (const auto& kv : command.env) {
     if (kv.rfind("HOME=", 0) == 0) home = kv.substr(5);
   }
-  impl->plan = Plan::of(policy, home);
+  impl->plan = Plan::of(policy, home, command.cwd);
   impl->mode = mode == ExplainMode::off ? ExplainMode::text : mode;
   impl->event = UniqueFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
   return std::unique_ptr<Explainer>(new Explainer(std::move(impl)));

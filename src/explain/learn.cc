@@ -38,6 +38,10 @@ struct Learned {
   std::vector<std::string> left_out;  // "ro = [\"/x\"]  # reason"
   std::vector<std::string> includes;
 
+  bool has(const std::string& key, const std::string& value) const {
+    const auto it = lists.find(key);
+    return it != lists.end() && std::find(it->second.begin(), it->second.end(), value) != it->second.end();
+  }
   // Adds a grant; false when it was there already.
   bool add(const Denial::Grant& g) {
     const std::string key = key_of(g.option);
@@ -45,6 +49,9 @@ struct Learned {
     if (o == nullptr) return false;
     if (o->kind == options::Kind::flag) return flags.insert(key).second;
     if (o->kind == options::Kind::list) {
+      // rw grants reading too: a path learned both ways is written once, rw.
+      if (key == "ro" && has("rw", g.value)) return false;
+      if (key == "rw") std::erase(lists["ro"], g.value);
       auto& list = lists[key];
       if (std::find(list.begin(), list.end(), g.value) != list.end()) return false;
       list.push_back(g.value);
@@ -195,7 +202,7 @@ Result<int> learn(const Policy& base, const Command& command) {
   for (unsigned run = 1; run <= policy.learn_runs; ++run) {
     auto sealed = seal(policy);
     if (!sealed) return std::move(sealed).error();
-    auto explainer = Explainer::create(policy, command, policy.explain);
+    auto explainer = Explainer::create(sealed->policy(), command, policy.explain);  // canonical paths
     Command traced = command;
     traced.observer = explainer.get();
     auto child = spawn(*sealed, traced);

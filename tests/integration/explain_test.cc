@@ -165,6 +165,35 @@ TEST_F(Explain, AWorkingDirectoryOutsideTheViewIsSaid) {
   EXPECT_EQ(granted.err.find(notice), std::string::npos) << granted.err;
 }
 
+// `sandbox --learn P make` in a project directory that is not granted: make
+// starts in $HOME and finds no Makefile there. The denials are the project
+// directory's (what it meant by "Makefile" and "out.txt"), so --learn learns
+// that directory, and with the profile make builds. Before, it learned -M,
+// "converged" and the program still failed.
+TEST_F(Explain, LearnInAProjectDirectoryThatIsNotGrantedLearnsThatDirectory) {
+  const std::string project = dir_.mkdir("project");
+  dir_.write("project/Makefile", "all: out.txt\nout.txt: in.txt\n\tcp in.txt out.txt\n");
+  dir_.write("project/in.txt", "data\n");
+  const std::string profile = dir_.path() + "/make.toml";
+  const auto in_project = [&](const std::string& args) {
+    return run({"sh", "-c", "cd \"$0\" && exec $1 " + args, project, sandbox_bin()});
+  };
+  const auto explained = in_project("--explain make");
+  EXPECT_NE(explained.status, 0);
+  EXPECT_NE(explained.err.find("to allow them: sandbox --ro " + project + " make"), std::string::npos)
+      << explained.err;
+  const auto learned = in_project("--learn " + profile + " make");
+  EXPECT_EQ(learned.status, 0) << learned.err;
+  const std::string text = read_file(profile);
+  EXPECT_NE(text.find("rw = [\"" + project + "\"]"), std::string::npos) << text;
+  EXPECT_EQ(text.find("ro = ["), std::string::npos) << text;  // rw reads too: not written twice
+  EXPECT_EQ(text.find("mount = true"), std::string::npos) << text;
+  ::unlink((project + "/out.txt").c_str());
+  const auto built = in_project("-t " + profile + " make");
+  EXPECT_EQ(built.status, 0) << built.err;
+  EXPECT_EQ(read_file(project + "/out.txt"), "data\n");
+}
+
 TEST_F(Explain, LearnWritesAProfileWithWhichTheProgramRunsAndNothingIsDenied) {
   const std::string profile = dir_.path() + "/p.toml";
   auto args = app();

@@ -84,6 +84,26 @@ TEST(ExplainClassify, TheRootIsNeverOfferedAsAGrant) {
   EXPECT_EQ(options(f.path(Op::read, "/srv/ro/f", EACCES)), "--ro /srv/ro/f");  // below it, as before
 }
 
+// make, git or ls run from a directory that is not in the view start in
+// $HOME: what they reach there by a relative path they meant in the working
+// directory, whose grant (--ro ., --rw .) is the answer.
+TEST(ExplainClassify, ARelativePathFromAWorkingDirectoryOutsideTheViewGrantsThatDirectory) {
+  Fixture f;
+  f.plan.outside_cwd = "/srv/proj";
+  f.host_paths.insert("/srv/proj");
+  f.host_paths.insert("/srv/proj/Makefile");
+  EXPECT_EQ(options(f.path(Op::read, "/home/u", EACCES)), "--ro /srv/proj");           // "."
+  EXPECT_EQ(options(f.path(Op::stat, "/home/u/Makefile", EACCES)), "--ro /srv/proj");  // "Makefile"
+  EXPECT_EQ(options(f.path(Op::create, "/home/u/out.o", EACCES)), "--rw /srv/proj");   // "out.o"
+  EXPECT_NE(f.path(Op::read, "/home/u/Makefile", EACCES)->cause.find("meant /srv/proj/Makefile"), std::string::npos);
+  // Nothing of that name in the working directory: the home's own rules.
+  f.host_paths.insert("/home/u/.bashrc");
+  EXPECT_EQ(options(f.path(Op::read, "/home/u/.bashrc", EACCES)), "--ro /home/u/.bashrc");
+  // Without an outside working directory, as before.
+  f.plan.outside_cwd.clear();
+  EXPECT_EQ(options(f.path(Op::read, "/home/u", EACCES)), "-M");
+}
+
 TEST(ExplainClassify, PathMissingOnTheHostTooIsNotADenial) {
   Fixture f;
   EXPECT_EQ(options(f.path(Op::read, "/home/u/missing.txt", ENOENT)), "<not a denial>");

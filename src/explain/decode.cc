@@ -19,6 +19,8 @@
 #include <fstream>
 #include <string>
 
+#include "util/unique_fd.h"
+
 namespace sandbox::explain {
 namespace {
 
@@ -127,16 +129,13 @@ int task_pidfd(pid_t pid) {
 // The socket's type, from a copy of the program's descriptor (pidfd_getfd:
 // we are its tracer, which is what that call asks for).
 bool is_udp(pid_t pid, long fd) {
-  const int pidfd = task_pidfd(pid);
-  if (pidfd < 0) return false;
-  const int copy = static_cast<int>(::syscall(SYS_pidfd_getfd, pidfd, static_cast<int>(fd), 0));
-  ::close(pidfd);
-  if (copy < 0) return false;
+  const UniqueFd pidfd(task_pidfd(pid));
+  if (!pidfd) return false;
+  const UniqueFd copy(static_cast<int>(::syscall(SYS_pidfd_getfd, pidfd.get(), static_cast<int>(fd), 0)));
+  if (!copy) return false;
   int type = 0;
   socklen_t len = sizeof(type);
-  const bool udp = ::getsockopt(copy, SOL_SOCKET, SO_TYPE, &type, &len) == 0 && type == SOCK_DGRAM;
-  ::close(copy);
-  return udp;
+  return ::getsockopt(copy.get(), SOL_SOCKET, SO_TYPE, &type, &len) == 0 && type == SOCK_DGRAM;
 }
 
 void decode_sockaddr(pid_t pid, std::uint64_t addr, std::uint64_t len, Attempt& a) {

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 
 #include "util/sys.h"
 #include "util/unique_fd.h"
@@ -35,20 +36,15 @@ pid_t only_child(pid_t pid) {
 int tun_descriptor(pid_t pid) {
   char dir_path[64];
   std::snprintf(dir_path, sizeof(dir_path), "/proc/%d/fd", pid);
-  DIR* dir = ::opendir(dir_path);
-  if (dir == nullptr) return -1;
-  int found = -1;
-  while (const dirent* entry = ::readdir(dir)) {
+  const std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(dir_path), &::closedir);
+  if (!dir) return -1;
+  while (const dirent* entry = ::readdir(dir.get())) {
     if (entry->d_name[0] == '.') continue;
     char target[32] = {};
-    const ssize_t n = ::readlinkat(::dirfd(dir), entry->d_name, target, sizeof(target) - 1);
-    if (n > 0 && std::strcmp(target, "/dev/net/tun") == 0) {
-      found = std::atoi(entry->d_name);
-      break;
-    }
+    const ssize_t n = ::readlinkat(::dirfd(dir.get()), entry->d_name, target, sizeof(target) - 1);
+    if (n > 0 && std::strcmp(target, "/dev/net/tun") == 0) return std::atoi(entry->d_name);
   }
-  ::closedir(dir);
-  return found;
+  return -1;
 }
 
 // 'S' while it waits in poll, 'R' while it runs; 0 if unknown.

@@ -77,8 +77,8 @@ std::string explain_summary(const std::vector<explain::Denial>& denials, int arg
     }
     if (!skip) line += " " + quoted(word);
   }
-  if (!rules_placed) other_grants.insert(other_grants.begin(), net_grants.begin(), net_grants.end());
-  for (const auto& word : other_grants) line += " " + quoted(word);
+  // No rule given: every grant in the order the denials came.
+  for (const auto& word : rules_placed ? other_grants : grant_words) line += " " + quoted(word);
   if (!command.empty() && !command.front().empty() && command.front()[0] == '-') line += " --";
   for (const auto& word : command) line += " " + quoted(word);
   return line + "\n";

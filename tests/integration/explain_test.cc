@@ -194,6 +194,17 @@ TEST_F(Explain, LearnInAProjectDirectoryThatIsNotGrantedLearnsThatDirectory) {
   EXPECT_EQ(read_file(project + "/out.txt"), "data\n");
 }
 
+// Without --allow-net/--deny-net on the command line the grants keep the
+// order they were found in: the network first, then its rule. (No packet
+// leaves: the sandbox's network namespace has no route.)
+TEST_F(Explain, WithoutRulesGivenTheSummaryKeepsTheGrantsInOrder) {
+  const auto r = run(sandbox_explained({"--explain", probe("explain_matrix"), "tcp4:198.51.100.9:80"}));
+  EXPECT_NE(r.err.find("to allow them: sandbox --net filtered --allow-net 198.51.100.9/32:80 " +
+                       probe("explain_matrix")),
+            std::string::npos)
+      << r.err;
+}
+
 TEST_F(Explain, LearnWritesAProfileWithWhichTheProgramRunsAndNothingIsDenied) {
   const std::string profile = dir_.path() + "/p.toml";
   auto args = app();

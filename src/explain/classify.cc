@@ -53,6 +53,9 @@ Verdict grant(std::string object, std::string cause, std::string option, std::st
   return v;
 }
 
+// Creating, removing or renaming an entry: what needs its directory.
+bool entry_op(Op op) { return op == Op::create || op == Op::remove || op == Op::rename; }
+
 // The grant that covers path, the longest.
 const PathGrant* grant_over(const Plan& plan, const std::string& path) {
   const PathGrant* best = nullptr;
@@ -204,9 +207,9 @@ std::optional<Verdict> classify_started_elsewhere(const Attempt& a, const Plan& 
   if (plan.outside_cwd.empty() || plan.home.empty() || !covered_by(path, plan.home)) return std::nullopt;
   if (a.err != EACCES && a.err != ENOENT && a.err != EROFS) return std::nullopt;
   const std::string meant = plan.outside_cwd + path.substr(plan.home.size());
-  const bool entry_op = a.op == Op::create || a.op == Op::remove || a.op == Op::rename;
-  if (!host.exists(meant) && !(entry_op && host.exists(parent_of(meant)))) return std::nullopt;
-  const bool write = entry_op || a.op == Op::write;
+  const bool entry = entry_op(a.op);
+  if (!host.exists(meant) && !(entry && host.exists(parent_of(meant)))) return std::nullopt;
+  const bool write = entry || a.op == Op::write;
   return grant(path, "the working directory " + plan.outside_cwd + " is not in the view: the program started in " +
                          plan.home + " and meant " + meant,
                a.op == Op::exec ? "--exec" : (write ? "--rw" : "--ro"), plan.outside_cwd);
@@ -217,14 +220,14 @@ std::optional<Verdict> classify_path(const Attempt& a, const Plan& plan, const H
   if (path.empty() || path[0] != '/') return std::nullopt;
   if (covered_by(path, "/proc") || covered_by(path, "/dev")) return std::nullopt;  // the sandbox's own
   if (auto v = classify_started_elsewhere(a, plan, host)) return v;
-  const bool entry_op = a.op == Op::create || a.op == Op::remove || a.op == Op::rename;
+  const bool entry = entry_op(a.op);
   const std::string dir = parent_of(path);
   if (a.err == ENOENT) {
     if (host.exists(path)) {
       Verdict v = grant(path, "exists outside, not in the view", "--ro", path);
       if (a.op == Op::exec) v.grants[0].option = "--exec";
       if (a.op == Op::write) v.grants[0].option = "--rw";
-      if (entry_op) v.grants[0] = {"--rw", dir};
+      if (entry) v.grants[0] = {"--rw", dir};
       v.probe = a.op == Op::stat;
       return v;
     }
@@ -260,7 +263,7 @@ std::optional<Verdict> classify_path(const Attempt& a, const Plan& plan, const H
     if (!plan.scratch && in_scratch_place(plan, path) && !grant_over(plan, path)) {
       return grant(path, "$HOME and /tmp are not writable without a scratch (or -H DIR, -T DIR)", "-M", "");
     }
-    const std::string& target = entry_op ? dir : path;
+    const std::string& target = entry ? dir : path;
     if (host.exists(target) && !host.permits(target, W_OK)) {
       return none(path, "file permissions: the caller cannot write there either");
     }
@@ -270,7 +273,7 @@ std::optional<Verdict> classify_path(const Attempt& a, const Plan& plan, const H
   if (a.err == EROFS) {
     const PathGrant* g = grant_over(plan, path);
     if (g != nullptr && g->access != Access::read_write) {
-      return grant(path, "under the read-only grant " + g->path, "--rw", entry_op ? dir : path);
+      return grant(path, "under the read-only grant " + g->path, "--rw", entry ? dir : path);
     }
     if (under_system_tree(plan, path) || covered_by(path, "/etc")) {
       return none(path, "the system trees are read-only: no option grants this");
@@ -299,9 +302,7 @@ Plan Plan::of(const Policy& policy, const std::string& home, const std::string& 
   // The working directory is in the view when a grant or a system tree
   // holds it (the launch then starts there; launch/notices.cc says the rest).
   const bool cwd_inside = cwd.empty() || cwd == "/" || under_system_tree(plan, cwd) ||
-                          (plan.bind_etc && covered_by(cwd, "/etc")) ||
-                          std::any_of(plan.grants.begin(), plan.grants.end(),
-                                      [&](const PathGrant& g) { return covered_by(cwd, g.path); });
+                          (plan.bind_etc && covered_by(cwd, "/etc")) || grant_over(plan, cwd) != nullptr;
   if (!cwd_inside && cwd != home) plan.outside_cwd = cwd;
   return plan;
 }

@@ -19,6 +19,7 @@
 #include <fstream>
 #include <string>
 
+#include "util/sys.h"
 #include "util/unique_fd.h"
 
 namespace sandbox::explain {
@@ -112,15 +113,15 @@ Op open_op(std::uint64_t flags) {
 // thread shares the descriptor table).
 int task_pidfd(pid_t pid) {
   constexpr unsigned kPidfdThread = O_EXCL;  // PIDFD_THREAD
-  int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
-  if (pidfd < 0) pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, kPidfdThread));
+  int pidfd = sys::pidfd_open(pid);
+  if (pidfd < 0) pidfd = sys::pidfd_open(pid, kPidfdThread);
   if (pidfd >= 0) return pidfd;
   std::ifstream status("/proc/" + std::to_string(pid) + "/status");
   std::string line;
   while (std::getline(status, line)) {
     if (line.rfind("Tgid:", 0) == 0) {
       const long tgid = std::strtol(line.c_str() + 5, nullptr, 10);
-      return tgid > 0 ? static_cast<int>(::syscall(SYS_pidfd_open, static_cast<pid_t>(tgid), 0)) : -1;
+      return tgid > 0 ? sys::pidfd_open(static_cast<pid_t>(tgid)) : -1;
     }
   }
   return -1;
@@ -131,7 +132,7 @@ int task_pidfd(pid_t pid) {
 bool is_udp(pid_t pid, long fd) {
   const UniqueFd pidfd(task_pidfd(pid));
   if (!pidfd) return false;
-  const UniqueFd copy(static_cast<int>(::syscall(SYS_pidfd_getfd, pidfd.get(), static_cast<int>(fd), 0)));
+  const UniqueFd copy(sys::pidfd_getfd(pidfd.get(), static_cast<int>(fd)));
   if (!copy) return false;
   int type = 0;
   socklen_t len = sizeof(type);

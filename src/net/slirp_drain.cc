@@ -4,7 +4,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -59,12 +58,6 @@ char state_of(pid_t pid) {
   return end_of_name != nullptr && end_of_name[1] == ' ' ? end_of_name[2] : 0;
 }
 
-std::int64_t now_ns() {
-  timespec t{};
-  ::clock_gettime(CLOCK_MONOTONIC, &t);
-  return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
-}
-
 }  // namespace
 
 void drain_tap(pid_t keeper, std::chrono::milliseconds budget) noexcept {
@@ -74,14 +67,14 @@ void drain_tap(pid_t keeper, std::chrono::milliseconds budget) noexcept {
   if (!pidfd) return;
   const int number = tun_descriptor(slirp);
   if (number < 0) return;
-  UniqueFd tap(static_cast<int>(::syscall(SYS_pidfd_getfd, pidfd.get(), number, 0)));
+  UniqueFd tap(sys::pidfd_getfd(pidfd.get(), number));
   if (!tap) return;
-  const std::int64_t deadline = now_ns() + std::chrono::nanoseconds(budget).count();
+  const auto deadline = std::chrono::steady_clock::now() + budget;
   for (;;) {
     pollfd queued{tap.get(), POLLIN, 0};
     // Nothing left to read, and slirp4netns back in poll: what it read is sent.
     if (::poll(&queued, 1, 0) == 0 && state_of(slirp) == 'S') return;
-    if (now_ns() >= deadline) return;
+    if (std::chrono::steady_clock::now() >= deadline) return;
     const timespec pause{0, 200'000};
     ::nanosleep(&pause, nullptr);
   }

@@ -10,6 +10,9 @@ pid_t clone3(CloneArgs& args) {
 int pidfd_open(pid_t pid, unsigned flags) {
   return static_cast<int>(::syscall(SYS_pidfd_open, pid, flags));
 }
+int pidfd_getfd(int pidfd, int fd) {
+  return static_cast<int>(::syscall(SYS_pidfd_getfd, pidfd, fd, 0));
+}
 int pidfd_send_signal(int pidfd, int sig) {
   return static_cast<int>(::syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0));
 }

@@ -37,6 +37,8 @@ inline constexpr std::uint64_t kCloneIntoCgroup = 0x200000000ULL;
 // Forks like fork(2) (no new stack): returns 0 in the child.
 pid_t clone3(CloneArgs& args);
 int pidfd_open(pid_t pid, unsigned flags = 0);
+// A copy of descriptor `fd` of the process pidfd refers to (ptrace access to it).
+int pidfd_getfd(int pidfd, int fd);
 int pidfd_send_signal(int pidfd, int sig);
 int close_range(unsigned first, unsigned last, unsigned flags = 0);
 // waitid(2) as the kernel has it: also returns the rusage of the reaped

@@ -117,6 +117,11 @@ Result<Relay> Relay::create(std::vector<Handed>& handed) {
       if (!relay.devnull_) {
         relay.devnull_ = UniqueFd(::open("/dev/null", O_WRONLY | O_CLOEXEC));
         if (!relay.devnull_) return Error::from_errno("cannot open /dev/null");
+        int discard[2];
+        if (::pipe2(discard, O_CLOEXEC | O_NONBLOCK) != 0) return Error::from_errno("cannot create the stdin relay's discard pipe");
+        relay.discard_read_ = UniqueFd(discard[0]);
+        relay.discard_write_ = UniqueFd(discard[1]);
+        ::fcntl(relay.discard_write_.get(), F_SETPIPE_SZ, kPipeSize);
       }
     }
     h.inner = pipe.theirs.get();
@@ -129,7 +134,11 @@ Result<Relay> Relay::create(std::vector<Handed>& handed) {
 Relay::~Relay() { stop(); }
 
 Relay::Relay(Relay&& other) noexcept
-    : pipes_(std::move(other.pipes_)), devnull_(std::move(other.devnull_)), wake_(std::move(other.wake_)) {
+    : pipes_(std::move(other.pipes_)),
+      devnull_(std::move(other.devnull_)),
+      discard_read_(std::move(other.discard_read_)),
+      discard_write_(std::move(other.discard_write_)),
+      wake_(std::move(other.wake_)) {
   // A running thread holds `this`: only a relay not yet started moves.
 }
 
@@ -138,6 +147,8 @@ Relay& Relay::operator=(Relay&& other) noexcept {
     stop();
     pipes_ = std::move(other.pipes_);
     devnull_ = std::move(other.devnull_);
+    discard_read_ = std::move(other.discard_read_);
+    discard_write_ = std::move(other.discard_write_);
     wake_ = std::move(other.wake_);
   }
   return *this;
@@ -287,16 +298,27 @@ std::int64_t Relay::take_read(Pipe& p) {
   if (read <= 0) return 0;
   const std::int64_t taken = read;
   p.copied = left;
-  while (read > 0) {
-    const ssize_t n = ::splice(p.caller.get(), nullptr, devnull_.get(), nullptr, static_cast<std::size_t>(read),
-                               SPLICE_F_NONBLOCK);
-    if (n <= 0) {
-      if (n < 0 && errno == EINTR) continue;
-      break;  // someone else read the caller's pipe meanwhile
-    }
-    read -= n;
-  }
+  discard(p.caller.get(), read);  // fewer: someone else read the caller's pipe meanwhile
   return taken;
+}
+
+std::int64_t Relay::discard(int from, std::int64_t count) {
+  std::int64_t dropped = 0;
+  while (dropped < count) {
+    const ssize_t n = ::splice(from, nullptr, discard_write_.get(), nullptr,
+                               static_cast<std::size_t>(count - dropped), SPLICE_F_NONBLOCK);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    dropped += n;
+    for (std::int64_t held = n; held > 0;) {
+      const ssize_t d = ::splice(discard_read_.get(), nullptr, devnull_.get(), nullptr,
+                                 static_cast<std::size_t>(held), SPLICE_F_NONBLOCK);
+      if (d < 0 && errno == EINTR) continue;
+      if (d <= 0) break;  // cannot happen with /dev/null; the next move then finds it full
+      held -= d;
+    }
+  }
+  return dropped;
 }
 
 // Tees what the caller's pipe holds beyond what the inner pipe already got
@@ -314,16 +336,7 @@ void Relay::refill_stage(Pipe& p) {
     return;
   }
   if (n <= 0) return;
-  std::int64_t drop = std::min<std::int64_t>(n, p.copied);
-  while (drop > 0) {
-    const ssize_t d = ::splice(p.stage_read.get(), nullptr, devnull_.get(), nullptr,
-                               static_cast<std::size_t>(drop), SPLICE_F_NONBLOCK);
-    if (d <= 0) {
-      if (d < 0 && errno == EINTR) continue;
-      break;
-    }
-    drop -= d;
-  }
+  discard(p.stage_read.get(), std::min<std::int64_t>(n, p.copied));
   p.staged = n - std::min<std::int64_t>(n, p.copied);
 }
 

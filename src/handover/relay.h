@@ -12,7 +12,9 @@
 // command read). What the caller's pipe holds beyond what the inner pipe got
 // is teed into a private stage (the already delivered head dropped again)
 // and moved into the inner pipe as it has room, so the command never waits
-// for the relay between batches. Nothing the
+// for the relay between batches. What the command read leaves the caller's
+// pipe through a private discard pipe, so its pages are freed outside the
+// caller's pipe lock (the caller's writer would spin on it). Nothing the
 // command never read is lost: `producer | while read l; do sandbox cmd; done`
 // keeps every line for the loop. The caller's end of file reaches the
 // command as its own end of file.
@@ -107,8 +109,19 @@ class Relay {
   void refill_stage(Pipe& pipe);
   void deliver_stage(Pipe& pipe);
 
+  // Drops `count` bytes from the head of the pipe read at `from`: moved
+  // into the private discard pipe first (references only), then freed from
+  // there, so the pages are freed under no lock the caller's writer wants.
+  // Returns how many were dropped (less when `from` had fewer).
+  std::int64_t discard(int from, std::int64_t count);
+
   std::vector<Pipe> pipes_;
   UniqueFd devnull_;  // where what the command read from a caller's pipe goes
+  // A private pipe between the caller's pipe and /dev/null: splicing the
+  // caller's pipe to /dev/null directly frees each page while holding the
+  // caller's pipe lock, and the caller's writer spins on that lock.
+  UniqueFd discard_read_;
+  UniqueFd discard_write_;
   UniqueFd wake_;     // eventfd: the thread stops
   std::thread thread_;
 };

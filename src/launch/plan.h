@@ -108,6 +108,11 @@ bool covered_by(const std::string& path, const std::string& dir);
 // Under a system tree: bound from the host at the same path, read-only.
 bool under_system_tree(const Policy& policy, const std::string& path);
 
+// Whether the view can show a file at path when the command starts (a system
+// tree, a mount, a file or a symlink of the view at or above it; a tmpfs only
+// when scratch_filled: -i copies files in); false only when it cannot.
+bool may_be_in_view(const Policy& policy, const fs::ViewPlan& view, const std::string& path, bool scratch_filled);
+
 // The caller's PATH search on the host, for hints: "" when not found.
 std::string find_on_host(const std::string& command);
 

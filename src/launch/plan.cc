@@ -8,7 +8,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <climits>
+#include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <sstream>
 
 #include "fs/grants.h"
@@ -40,14 +42,30 @@ struct Caller {
   std::string home;
 };
 
-// Who the caller is, from the kernel and the password database (getpwuid_r:
-// two threads may plan at once), and $HOME from the Command's environment.
+// The passwd entry of uid: /etc/passwd first, which is what NSS's "files"
+// source gives, without glibc's nscd probes and nsswitch.conf parsing (about
+// 20 against 90 us in a fresh static process, on every launch's path); then
+// the whole NSS lookup, for users only a directory service knows.
+passwd* find_passwd(uid_t uid, passwd* entry, std::vector<char>& buf) {
+  passwd* pw = nullptr;
+  const std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen("/etc/passwd", "re"), &std::fclose);
+  if (file) {
+    while (::fgetpwent_r(file.get(), entry, buf.data(), buf.size(), &pw) == 0) {
+      if (pw->pw_uid == uid) return pw;
+    }
+  }
+  if (::getpwuid_r(uid, entry, buf.data(), buf.size(), &pw) != 0) return nullptr;
+  return pw;
+}
+
+// Who the caller is, from the kernel and the password database (reentrant
+// lookups: two threads may plan at once), and $HOME from the Command's
+// environment.
 Caller identify_caller(const Command& command) {
   Caller c{::geteuid(), ::getegid(), {}, {}};
   passwd entry{};
-  passwd* pw = nullptr;
   std::vector<char> buf(16384);
-  if (::getpwuid_r(c.uid, &entry, buf.data(), buf.size(), &pw) != 0) pw = nullptr;
+  passwd* pw = find_passwd(c.uid, &entry, buf);
   c.user = pw != nullptr ? pw->pw_name : std::to_string(c.uid);
   const std::string home = lookup(command.env, "HOME");
   if (!home.empty() && home[0] == '/') {

@@ -294,12 +294,11 @@ void Relay::rest_or_watch(Pipe& p, bool rested, std::int64_t taken, std::int64_t
 std::int64_t Relay::take_read(Pipe& p) {
   if (!p.ours) return 0;
   const std::int64_t left = unread(p.ours.get());
-  std::int64_t read = p.copied - left;
+  const std::int64_t read = p.copied - left;
   if (read <= 0) return 0;
-  const std::int64_t taken = read;
   p.copied = left;
   discard(p.caller.get(), read);  // fewer: someone else read the caller's pipe meanwhile
-  return taken;
+  return read;
 }
 
 std::int64_t Relay::discard(int from, std::int64_t count) {

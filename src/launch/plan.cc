@@ -225,13 +225,10 @@ bool under_system_tree(const Policy& policy, const std::string& path) {
 // under a system tree, or at or beneath what a mount, a file or a symlink of
 // the view puts there. The directories the view makes to hold those and the
 // covers are empty, and so are its fresh tmpfs mounts unless -i copies files
-// into the scratch. A path that is not plain (relative, `.`, `..`, `//`) may
-// lead anywhere: kept.
+// into the scratch. A path not in normal form (relative, `.`, `..`, `//`, a
+// trailing slash) may lead anywhere: kept.
 bool may_be_in_view(const Policy& policy, const fs::ViewPlan& view, const std::string& path, bool scratch_filled) {
-  const bool plain = !path.empty() && path[0] == '/' && path.find("//") == std::string::npos &&
-                     path.find("/./") == std::string::npos && path.find("/../") == std::string::npos &&
-                     !path.ends_with("/.") && !path.ends_with("/..");
-  if (!plain || under_system_tree(policy, path)) return true;
+  if (util::normalize_absolute(path) != path || under_system_tree(policy, path)) return true;
   return std::any_of(view.ops.begin(), view.ops.end(), [&](const fs::MountOp& op) {
     const bool empty = op.kind == fs::OpKind::dir || op.kind == fs::OpKind::cover ||
                        (op.kind == fs::OpKind::tmpfs && !scratch_filled);

@@ -52,7 +52,7 @@ TEST(ExecCandidates, PathsThatAreNotPlainAreKept) {
   const Policy policy = Policy::default_profile();
   const fs::ViewPlan view = sample_view();
   for (const char* path : {"bin/true", "./true", "/root/../usr/bin/true", "/root/./x", "/root//x", "/root/..",
-                           "/root/.", ""}) {
+                           "/root/.", "/root/x/", ""}) {
     EXPECT_TRUE(may_be_in_view(policy, view, path, false)) << path;
   }
 }

@@ -3,11 +3,11 @@
 # layer uses only those below it.
 #
 #   cli, oci                                   clients          (5)
-#   x11, report, registry, explain             features         (4)
+#   x11, report, registry, explain, serve      features         (4)
 #   policy, supervisor (include/sandbox/)      public API       (3)
 #   launch                                                      (2)
 #   fs net landlock seccomp cgroup limits
-#   scratch init caps handover label           facilities       (1)
+#   scratch init caps handover label pool      facilities       (1)
 #   util                                                        (0)
 #
 # A folder may include its own headers, the public headers (sandbox/...) and
@@ -21,10 +21,10 @@ cd "$(dirname "$0")/.."
 
 declare -A layer=(
   [cli]=5 [oci]=5
-  [x11]=4 [report]=4 [registry]=4 [explain]=4
+  [x11]=4 [report]=4 [registry]=4 [explain]=4 [serve]=4
   [policy]=3 [supervisor]=3
   [launch]=2
-  [fs]=1 [net]=1 [landlock]=1 [seccomp]=1 [cgroup]=1 [limits]=1 [scratch]=1 [init]=1 [caps]=1 [handover]=1 [label]=1
+  [fs]=1 [net]=1 [landlock]=1 [seccomp]=1 [cgroup]=1 [limits]=1 [scratch]=1 [init]=1 [caps]=1 [handover]=1 [label]=1 [pool]=1
   [util]=0
 )
 # "from -> to" edges allowed against the layers, each a departure written in

@@ -45,6 +45,12 @@ struct Command {
   // variant that stops for it); without an observer that variant makes
   // every observed call fail with ENOSYS (fail closed).
   Observer* observer = nullptr;
+  // Opt-in (the `sandbox` command opts in): hand the job to this user's
+  // warm pool, `sandbox --serve` (DESIGN §14), when its socket is there and
+  // the policy's creation-time part matches; otherwise launch cold, without
+  // a word. The environment's SANDBOX_POOL=off never asks the pool;
+  // SANDBOX_POOL=only fails instead of launching cold (tests, benches).
+  bool use_pool = false;
 
   // The command as the calling process would run it: its environment
   // (environ), its working directory and its descriptors 0, 1 and 2. Reads

@@ -14,6 +14,7 @@
 #include "sandbox/explain.h"
 #include "sandbox/report.h"
 #include "sandbox/sandbox.h"
+#include "sandbox/serve.h"
 #include "sandbox/version.h"
 
 namespace {
@@ -50,6 +51,11 @@ int main(int argc, char** argv) {
   if (invocation->action == sandbox::cli::Invocation::Action::kill) {
     return sandbox::cli::kill_sandbox(invocation->kill_label);
   }
+  if (invocation->action == sandbox::cli::Invocation::Action::serve) {
+    sandbox::ServeOptions options;
+    options.pool_size = invocation->pool_size;
+    return sandbox::serve(options);
+  }
   const sandbox::Policy& policy = invocation->policy;
   // From here on every exit writes the run report (--report), failures included.
   auto record = sandbox::report::begin(policy, invocation->command);
@@ -66,6 +72,7 @@ int main(int argc, char** argv) {
   command.fds = policy.fds;
   command.forward_signals = true;
   command.status_before_teardown = true;  // we exit right after wait() (DESIGN §14)
+  command.use_pool = true;                // the user's warm pool when it runs (sandbox --serve)
   if (policy.x11.enabled && (policy.explain != sandbox::ExplainMode::off || !policy.learn_path.empty())) {
     return failed(sandbox::Error("--explain and --learn do not trace -X's nested display yet")
                       .with_hint("explain the program without -X first"));

@@ -61,6 +61,16 @@ Result<Invocation> parse(int argc, char** argv) {
   app.add_option("--kill", kill_label, "End the running sandbox LABEL and every process in it.")
       ->type_name("LABEL")
       ->group("Management");
+  bool serve = false;
+  unsigned pool_size = 2;
+  app.add_flag("--serve", serve,
+               "Run the warm pool for this user: sandboxes of the default profile made ahead of their "
+               "command (DESIGN §14).")
+      ->group("Management");
+  app.add_option("--pool-size", pool_size, "With --serve: how many warm sandboxes to keep ready (1-64).")
+      ->type_name("N")
+      ->check(CLI::Range(1U, 64U))
+      ->group("Management");
 
   // Profiles (DESIGN §5): the base the options apply on top of.
   std::string type;
@@ -117,6 +127,12 @@ Result<Invocation> parse(int argc, char** argv) {
   }
   if (version) {
     inv.action = Invocation::Action::version;
+    return inv;
+  }
+  if (serve) {
+    if (!app.remaining().empty()) return Error("--serve takes no command").with_hint("see sandbox --help");
+    inv.action = Invocation::Action::serve;
+    inv.pool_size = pool_size;
     return inv;
   }
   if (list || !kill_label.empty()) {

@@ -10,13 +10,14 @@
 namespace sandbox::cli {
 
 struct Invocation {
-  enum class Action { run, help, version, list, kill };
+  enum class Action { run, help, version, list, kill, serve };
   Action action = Action::run;
   Policy policy;
   std::vector<std::string> command;
   std::string help_text;     // Action::help prints it: --help, --man, --print-profile
   bool json = false;        // --list --json
   std::string kill_label;   // --kill LABEL
+  unsigned pool_size = 2;   // --serve --pool-size N
 };
 
 // Parses argv. Errors are one line naming the option; exit status 125.

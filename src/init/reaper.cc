@@ -1,5 +1,6 @@
 #include "init/reaper.h"
 
+#include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -26,6 +27,7 @@ void fill_signal_set(sigset_t* set) noexcept {
   sigemptyset(set);
   sigaddset(set, SIGCHLD);
   sigaddset(set, terminate_tree_signal());
+  sigaddset(set, client_gone_signal());
   for (int sig : kForwardedSignals) sigaddset(set, sig);
 }
 
@@ -47,6 +49,11 @@ void reap(pid_t command, bool wait_all, int report_fd, ReportExit report_exit, c
     if (sig < 0) continue;
     if (sig == terminate_tree_signal()) {
       signal_tree(children_fd, SIGTERM);  // every process but us; nested Landlock domains allow it
+      continue;
+    }
+    if (sig == client_gone_signal()) {
+      pollfd p{report_fd, POLLRDHUP, 0};
+      if (::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP)) != 0) signal_tree(children_fd, SIGKILL);
       continue;
     }
     if (sig != SIGCHLD) {

@@ -14,12 +14,17 @@ namespace sandbox::init {
 // (--timeout): init sends SIGTERM to every process in the sandbox.
 inline int terminate_tree_signal() noexcept { return SIGRTMIN + 2; }
 
+// The signal a pooled init gets when the client's connection (its report
+// fd) may have hung up (O_ASYNC, launch/warm.h): if it has, init kills every
+// process of the sandbox, as the cold path's init dies with its supervisor.
+inline int client_gone_signal() noexcept { return SIGRTMIN + 3; }
+
 // The signals forwarded to the command: by the supervisor to init, by init
 // to the command.
 inline constexpr int kForwardedSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT,
                                             SIGUSR1, SIGUSR2, SIGWINCH};
 
-// The signals init forwards, plus SIGCHLD and terminate_tree_signal(). Blocked in init before the fork
+// The signals init forwards, plus SIGCHLD, terminate_tree_signal() and client_gone_signal(). Blocked in init before the fork
 // and unblocked in the command before exec.
 void fill_signal_set(sigset_t* set) noexcept;
 

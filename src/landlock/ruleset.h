@@ -49,6 +49,9 @@ class Ruleset {
   // Handles every fs right of `abi`, TCP bind/connect when handle_tcp, and
   // the abstract-unix and signal scopes (ABI >= 6).
   static Result<Ruleset> create(int abi, bool handle_tcp);
+  // A ruleset made elsewhere and received as a descriptor (the pool's warm
+  // sandbox gets its job's ruleset from the service: launch/warm.h).
+  static Ruleset adopt(UniqueFd fd, int abi) { return Ruleset(std::move(fd), abi); }
 
   // Grants `rights` beneath `path` (a directory) or on it (a file).
   // A missing path is an error.

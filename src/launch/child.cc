@@ -24,6 +24,7 @@
 #include "landlock/ruleset.h"
 #include "limits/rlimits.h"
 #include "launch/child_steps.h"
+#include "launch/init_steps.h"
 #include "launch/step.h"
 #include "launch/timing.h"
 #include "launch/vfork.h"
@@ -36,30 +37,6 @@
 namespace sandbox::launch {
 namespace {
 
-// Reports a failed step and exits; the supervisor turns it into one line.
-class Reporter {
- public:
-  Reporter(int fd, StepClock* clock) : fd_(fd), clock_(clock) {}
-  int fd() const { return fd_; }
-  void check(Step step, int err, std::uint32_t index = 0) const {
-    stamp(clock_, step);  // --timing only
-    if (err != 0) fail(step, err, index);
-  }
-  [[noreturn]] void fail(Step step, int err, std::uint32_t index = 0) const {
-    Report report;
-    report.step = step;
-    report.errno_value = err;
-    report.index = index;
-    [[maybe_unused]] const ssize_t n = ::write(fd_, &report, sizeof(report));
-    ::_exit(step == Step::exec ? (err == ENOENT ? kExitNotFound : kExitCannotExecute)
-                               : kExitFailure);
-  }
-
- private:
-  int fd_;
-  StepClock* clock_;
-};
-
 int write_file(const char* path, const std::string& data) {
   const int fd = ::open(path, O_WRONLY | O_CLOEXEC);
   if (fd < 0) return errno;
@@ -68,6 +45,8 @@ int write_file(const char* path, const std::string& data) {
   ::close(fd);
   return err;
 }
+
+}  // namespace
 
 // The caller's uid and gid mapped to themselves; setgroups denied first
 // (required before an unprivileged gid_map, and it keeps groups dropped).
@@ -119,6 +98,8 @@ int add_view_rules(const LaunchPlan& plan, std::uint32_t* index) {
   }
   return 0;
 }
+
+namespace {
 
 int restore_signals() {
   for (int sig = 1; sig < NSIG; ++sig) {
@@ -172,18 +153,12 @@ int close_inherited_fds(const LaunchPlan& plan) {
   exec_command(plan, r);
 }
 
-// The command's entry point under start_vforked().
-struct CommandStart {
-  const LaunchPlan* plan;
-  const Reporter* reporter;
-  int slave;
-};
+}  // namespace
+
 int command_main(void* arg) {
   const auto* start = static_cast<const CommandStart*>(arg);
   run_command(*start->plan, *start->reporter, start->slave);
 }
-
-}  // namespace
 
 pid_t start_command(const LaunchPlan& plan, int report_fd) noexcept {
   const Reporter r(report_fd, plan.step_clock);

@@ -138,6 +138,10 @@ Child& Child::operator=(Child&&) noexcept = default;
 
 Child::~Child() {
   if (!state_) return;
+  if (state_->pooled) {  // the service reaps its init
+    if (!state_->waited) sys::pidfd_send_signal(state_->pidfd.get(), SIGKILL);
+    return;
+  }
   if (state_->init_pending) {  // it reported and exits on its own: reaped here
     reap_when_gone(state_->pidfd.get());
     state_->resources.remove();         // unless the helper was first
@@ -183,7 +187,7 @@ Outcome Child::wait() {
     constexpr int kBase = 6;
     constexpr int kControl = kBase + supervisor::PtyRelay::kSlots;
     pollfd fds[kControl + supervisor::ControlClients::kSlots] = {
-        {state_->pidfd.get(), POLLIN, 0},
+        {state_->pooled ? -1 : state_->pidfd.get(), POLLIN, 0},  // pooled: the connection's end says it
         {signals.fd(), POLLIN, 0},
         {report_open ? state_->report.get() : -1, POLLIN, 0},
         {state_->reservation.socket.get(), POLLIN, 0},  // the control socket (DESIGN §4)
@@ -232,6 +236,7 @@ Outcome Child::wait() {
     }
     if ((fds[2].revents & (POLLIN | POLLHUP)) != 0) {
       report_open = !drain_reports(state_->report.get(), reports);
+      if (state_->pooled && !report_open && !reported && exit_report(reports) == nullptr) break;  // init is gone without a word
       if (!reported && exit_report(reports) != nullptr) {
         reported = true;
         if (state_->timing) state_->timing->mark_reported();
@@ -248,7 +253,7 @@ Outcome Child::wait() {
   }
   if (!reaped && reported) {
     usage = usage_of(*exit_report(reports));
-    state_->init_pending = true;                                  // exiting: ~Child reaps it
+    state_->init_pending = !state_->pooled;                       // exiting: ~Child reaps it
   }
   // init reported (every other process is gone) or is gone itself, and with
   // it every process of the sandbox: read what is left.

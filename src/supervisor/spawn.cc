@@ -21,6 +21,8 @@
 #include "supervisor/child_state.h"
 #include "supervisor/degraded.h"
 #include "supervisor/observe.h"
+#include "supervisor/pooled.h"
+#include "supervisor/reserve.h"
 #include "util/sys.h"
 
 namespace sandbox {
@@ -28,18 +30,6 @@ namespace {
 
 constexpr std::uint64_t kNamespaces = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
                                       CLONE_NEWUTS | CLONE_NEWCGROUP;
-
-Result<registry::Reservation> reserve_label(const Policy& policy) {
-  if (!policy.session_level.empty()) {  // part of another's session: its level, no control socket
-    auto level = registry::parse_level(policy.session_level);
-    if (!level) return std::move(level).error();
-    return registry::Reservation{*level, UniqueFd()};
-  }
-  if (policy.label.empty()) return registry::reserve_any();
-  auto level = registry::parse_level(policy.label);
-  if (!level) return std::move(level).error();
-  return registry::reserve(*level);
-}
 
 // The Command's descriptors must be open: 0-2 are duplicated in the child,
 // the others handed at their number.
@@ -74,13 +64,16 @@ Result<Child> spawn(const SealedPolicy& sealed, const Command& command) {
   const std::vector<std::string>& argv = command.argv;
   if (argv.empty()) return Error("no command given");
   if (auto ok = check_descriptors(command); !ok) return std::move(ok).error();
+  if (command.use_pool) {                                         // the warm pool takes it, or we launch cold
+    if (auto pooled = supervisor::spawn_pooled(sealed, command)) return std::move(*pooled);
+  }
   std::optional<launch::Timing> timing;                           // --timing: a clock per step
   if (policy.timing) {
     auto created = launch::Timing::create();
     if (!created) return std::move(created).error();
     timing.emplace(std::move(*created));
   }
-  auto reservation = reserve_label(policy);                       // unique label, held while we live
+  auto reservation = supervisor::reserve_label(policy);                      // unique label, held while we live
   if (!reservation) return std::move(reservation).error();
   if (timing) timing->mark("label");
   const std::string label = policy.type + ":" + reservation->level.str();

@@ -1,0 +1,27 @@
+// `sandbox --serve`: the opt-in warm pool (DESIGN §14).
+//
+// A per-user service that keeps a few warm sandboxes of the default
+// profile's creation-time part (fresh user, mount, pid, network, ipc and
+// uts namespaces each, the view, loopback) ready. `sandbox COMMAND` hands
+// it the job (Command::use_pool) when its socket is there and the policy
+// matches; otherwise it launches cold. The service accepts only its own
+// uid in its own user namespace, never a program inside a sandbox. When it
+// dies, its warm sandboxes and running jobs die with it. Warm sandboxes
+// are replaced after max_age_seconds and whenever the service's mount
+// table changes.
+#pragma once
+
+namespace sandbox {
+
+struct ServeOptions {
+  unsigned pool_size = 2;           // warm sandboxes kept ready
+  unsigned max_age_seconds = 300;   // a warm sandbox older than this is replaced
+};
+
+// Runs the service until SIGTERM, SIGINT or SIGHUP; returns the exit
+// status (0, or 125 with one line on stderr when it cannot start). Listens
+// on the socket systemd passed (LISTEN_FDS, the shipped sandbox-pool.socket)
+// or binds pool::socket_path() itself. Process-wide: it owns its signals.
+int serve(const ServeOptions& options);
+
+}  // namespace sandbox

@@ -1,0 +1,381 @@
+// sandbox --serve: the warm pool's event loop (DESIGN §14, sandbox/serve.h).
+//
+// Single-threaded on purpose: warm sandboxes are forks of this process and
+// parse their job after the fork (launch/warm.h).
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <iostream>
+#include <vector>
+
+#include "launch/plan.h"
+#include "launch/step.h"
+#include "launch/warm.h"
+#include "pool/message.h"
+#include "pool/peer.h"
+#include "sandbox/profile.h"
+#include "sandbox/sandbox.h"
+#include "sandbox/serve.h"
+#include "serve/listener.h"
+#include "util/sys.h"
+
+extern char** environ;
+
+namespace sandbox {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr std::uint64_t kNamespaces = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
+                                      CLONE_NEWUTS | CLONE_NEWNET | CLONE_NEWCGROUP;
+constexpr int kJobTimeoutMs = 2000;  // a client that connects and says nothing
+
+void say(const std::string& line) { std::cerr << "sandbox --serve: " << line << std::endl; }
+
+std::vector<std::string> this_environment() {
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) env.emplace_back(*e);
+  return env;
+}
+
+// "dev:ino" of one of our namespaces.
+std::string namespace_id(const char* path) {
+  struct stat st {};
+  if (::stat(path, &st) != 0) return {};
+  return std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+}
+
+struct Warm {
+  pid_t pid = -1;
+  UniqueFd pidfd;
+  UniqueFd control;
+  bool ready = false;
+  Clock::time_point made;
+};
+
+struct Running {
+  pid_t pid = -1;
+  UniqueFd pidfd;
+};
+
+class Service {
+ public:
+  Service(const ServeOptions& options, SealedPolicy sealed, service::Listener listener)
+      : options_(options), sealed_(std::move(sealed)), listener_(std::move(listener)) {}
+  Result<void> prepare();
+  int run();
+
+ private:
+  void refill();
+  Result<void> make_warm();
+  void drop_all_warm(const char* why);
+  void on_warm_event(std::size_t index, short revents);
+  void on_client(UniqueFd connection);
+  std::string take_job(int connection, pool::Message& job, std::size_t* warm_index);
+  void reap(UniqueFd& pidfd);
+
+  ServeOptions options_;
+  SealedPolicy sealed_;
+  service::Listener listener_;
+  std::string fingerprint_;   // the policy the warm sandboxes serve (profile::to_toml)
+  std::string mount_ns_;
+  std::vector<std::string> env_;  // ours: the placeholder job's environment
+  std::vector<std::string> shape_;  // the warm sandboxes' creation-time part
+  UniqueFd signals_;
+  UniqueFd mountinfo_;
+  std::vector<Warm> warm_;
+  std::vector<Running> running_;
+  Clock::time_point retry_after_{};
+  unsigned served_ = 0;
+};
+
+Result<void> Service::prepare() {
+  fingerprint_ = profile::to_toml(sealed_.policy());
+  mount_ns_ = namespace_id("/proc/self/ns/mnt");
+  env_ = this_environment();
+  sigset_t set;
+  sigemptyset(&set);
+  for (int sig : {SIGTERM, SIGINT, SIGHUP, SIGCHLD, SIGPIPE}) sigaddset(&set, sig);
+  if (::sigprocmask(SIG_BLOCK, &set, nullptr) != 0) return Error::from_errno("cannot block signals");
+  sigdelset(&set, SIGCHLD);
+  sigdelset(&set, SIGPIPE);
+  signals_ = UniqueFd(::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
+  if (!signals_) return Error::from_errno("cannot read signals");
+  // A change of our mount table (POLLPRI) makes every warm view stale.
+  mountinfo_ = UniqueFd(::open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC));
+  if (!mountinfo_) return Error::from_errno("cannot watch /proc/self/mountinfo");
+  return success();
+}
+
+// A warm sandbox: the default profile planned for a placeholder command,
+// then a clone into every namespace that runs launch::run_warm_init.
+Result<void> Service::make_warm() {
+  Command placeholder;
+  placeholder.argv = {"true"};
+  placeholder.env = env_;
+  placeholder.cwd = "/";
+  auto plan = launch::make_plan(sealed_, placeholder, "");
+  if (!plan) return std::move(plan).error();
+  if (shape_.empty()) shape_ = launch::creation_part(*plan);
+  int pair[2];
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
+    return Error::from_errno("cannot create a warm sandbox's socket");
+  }
+  UniqueFd ours(pair[0]);
+  UniqueFd theirs(pair[1]);
+  int pidfd = -1;
+  sys::CloneArgs args;
+  args.flags = kNamespaces | CLONE_PIDFD;
+  args.pidfd = reinterpret_cast<std::uintptr_t>(&pidfd);
+  args.exit_signal = SIGCHLD;
+  const pid_t pid = sys::clone3(args);
+  if (pid < 0) return Error::from_errno("cannot make a warm sandbox (clone3)");
+  if (pid == 0) {
+    ours.reset();
+    launch::run_warm_init(*plan, theirs.get());  // never returns
+  }
+  Warm warm;
+  warm.pid = pid;
+  warm.pidfd = UniqueFd(pidfd);
+  warm.control = std::move(ours);
+  warm.made = Clock::now();
+  warm_.push_back(std::move(warm));
+  return success();
+}
+
+void Service::refill() {
+  if (Clock::now() < retry_after_) return;
+  while (warm_.size() < options_.pool_size) {
+    if (auto made = make_warm(); !made) {
+      say("cannot make a warm sandbox: " + made.error().message());
+      retry_after_ = Clock::now() + std::chrono::seconds(1);
+      return;
+    }
+  }
+}
+
+void Service::reap(UniqueFd& pidfd) {
+  siginfo_t info{};
+  ::waitid(sys::kPidfd, static_cast<id_t>(pidfd.get()), &info, WEXITED);
+  pidfd.reset();
+}
+
+void Service::drop_all_warm(const char* why) {
+  if (!warm_.empty()) say(std::string("replacing ") + std::to_string(warm_.size()) + " warm sandboxes: " + why);
+  for (auto& warm : warm_) {
+    sys::pidfd_send_signal(warm.pidfd.get(), SIGKILL);
+    reap(warm.pidfd);
+  }
+  warm_.clear();
+  shape_.clear();
+}
+
+// A warm sandbox said it is ready, reported a failure, or is gone.
+void Service::on_warm_event(std::size_t index, short revents) {
+  Warm& warm = warm_[index];
+  if ((revents & POLLIN) != 0) {
+    char buffer[256];
+    const ssize_t n = ::recv(warm.control.get(), buffer, sizeof(buffer), MSG_DONTWAIT);
+    if (n >= 4 && std::memcmp(buffer, "SBXP", 4) == 0) {
+      warm.ready = true;
+      return;
+    }
+    if (n == static_cast<ssize_t>(sizeof(launch::Report))) {
+      launch::Report report;
+      std::memcpy(&report, buffer, sizeof(report));
+      say(std::string("a warm sandbox failed at ") + launch::step_name(report.step) + ": " +
+          std::strerror(report.errno_value));
+      retry_after_ = Clock::now() + std::chrono::seconds(1);
+    }
+  }
+  reap(warm.pidfd);  // failed, or gone (hang-up)
+  warm_.erase(warm_.begin() + static_cast<std::ptrdiff_t>(index));
+}
+
+// Checks the job against the warm sandboxes; "" and *warm_index when one
+// takes it, else why not (the client then launches cold).
+std::string Service::take_job(int connection, pool::Message& job, std::size_t* warm_index) {
+  std::size_t at = 0;
+  std::vector<std::string> argv;
+  std::vector<std::string> env;
+  if (job.kind != pool::Kind::job || job.fields.size() < 4 || job.fds.size() != 3) return "not a job";
+  const std::string& fingerprint = job.fields[at++];
+  const std::string label = job.fields[at++];
+  const std::string cwd = job.fields[at++];
+  const std::string& mount_ns = job.fields[at++];
+  if (!pool::take_list(job.fields, &at, argv) || !pool::take_list(job.fields, &at, env) || argv.empty()) {
+    return "not a job";
+  }
+  if (mount_ns != mount_ns_) return "the client is in another mount namespace";
+  if (fingerprint != fingerprint_) {
+    // The default profile may have changed since we started: serve the new one.
+    auto policy = profile::load("default");
+    if (policy) {
+      auto sealed = seal(*policy);
+      if (sealed && profile::to_toml(sealed->policy()) != fingerprint_) {
+        sealed_ = std::move(*sealed);
+        fingerprint_ = profile::to_toml(sealed_.policy());
+        drop_all_warm("the default profile changed");
+      }
+    }
+    return "another policy than the service's default profile";
+  }
+  std::size_t index = warm_.size();
+  for (std::size_t i = 0; i < warm_.size(); ++i) {
+    if (warm_[i].ready) {
+      index = i;
+      break;
+    }
+  }
+  if (index == warm_.size()) return "no warm sandbox is ready";
+  Command command;
+  command.argv = std::move(argv);
+  command.env = std::move(env);
+  command.cwd = cwd;
+  command.stdin_fd = job.fds[0].get();
+  command.stdout_fd = job.fds[1].get();
+  command.stderr_fd = job.fds[2].get();
+  auto plan = launch::make_plan(sealed_, command, label);  // the same plan the cold path would make
+  if (!plan) return plan.error().message();
+  if (std::string why = launch::misfit(*plan, shape_); !why.empty()) return why;
+
+  Warm& warm = warm_[index];
+  std::vector<std::string> accepted = {std::to_string(warm.pid), plan->missing_interpreter};
+  pool::push_list(accepted, plan->exec_candidates);
+  pool::push_list(accepted, plan->notices);
+  pool::push_list(accepted, plan->skipped);
+  std::vector<std::string> mounts;
+  for (const auto& op : plan->view.ops) mounts.push_back(fs::describe(op));
+  pool::push_list(accepted, mounts);
+  // The client hears `accepted` first: init's reports follow on the same connection.
+  if (auto sent = pool::send_message(connection, pool::Kind::accepted, accepted, {warm.pidfd.get()}); !sent) {
+    return sent.error().message();
+  }
+  std::vector<int> fds = {connection, job.fds[0].get(), job.fds[1].get(), job.fds[2].get()};
+  if (plan->ruleset) fds.push_back(plan->ruleset->fd());
+  if (auto sent = pool::send_message(warm.control.get(), pool::Kind::dispatch, launch::dispatch_fields(*plan), fds);
+      !sent) {
+    // The client was told `accepted`: closing the connection gives it the end of the sandbox.
+    sys::pidfd_send_signal(warm.pidfd.get(), SIGKILL);
+    *warm_index = index;
+    return {};
+  }
+  *warm_index = index;
+  return {};
+}
+
+void Service::on_client(UniqueFd connection) {
+  if (auto peer = pool::check_peer(connection.get()); !peer) {
+    say("refused a client: " + peer.error().message());
+    [[maybe_unused]] auto sent = pool::send_message(connection.get(), pool::Kind::refused, {peer.error().message()});
+    return;
+  }
+  auto job = pool::receive_message(connection.get(), kJobTimeoutMs);
+  if (!job) return;
+  const std::string what = job->fields.size() > 5 ? job->fields[5] : "?";  // argv[0]
+  std::size_t index = 0;
+  const std::string why = take_job(connection.get(), *job, &index);
+  if (!why.empty()) {
+    say("cold: " + why);
+    [[maybe_unused]] auto sent = pool::send_message(connection.get(), pool::Kind::declined, {why});
+    return;
+  }
+  ++served_;
+  say("pooled job " + std::to_string(served_) + ": " + what);
+  Warm& warm = warm_[index];
+  running_.push_back(Running{warm.pid, std::move(warm.pidfd)});
+  warm_.erase(warm_.begin() + static_cast<std::ptrdiff_t>(index));
+}
+
+int Service::run() {
+  say("listening on " + (listener_.path.empty() ? std::string("the socket systemd passed") : listener_.path) +
+      ", " + std::to_string(options_.pool_size) + " warm sandboxes");
+  refill();
+  for (;;) {
+    // Age: a warm view is a snapshot of the mount tree; replace old ones.
+    const auto now = Clock::now();
+    for (std::size_t i = 0; i < warm_.size();) {
+      if (now - warm_[i].made > std::chrono::seconds(options_.max_age_seconds)) {
+        sys::pidfd_send_signal(warm_[i].pidfd.get(), SIGKILL);
+        reap(warm_[i].pidfd);
+        warm_.erase(warm_.begin() + static_cast<std::ptrdiff_t>(i));
+      } else {
+        ++i;
+      }
+    }
+    refill();
+    std::vector<pollfd> fds = {{listener_.fd.get(), POLLIN, 0},
+                               {signals_.get(), POLLIN, 0},
+                               {mountinfo_.get(), POLLPRI, 0}};
+    for (const auto& warm : warm_) fds.push_back({warm.control.get(), POLLIN, 0});
+    for (const auto& job : running_) fds.push_back({job.pidfd.get(), POLLIN, 0});
+    const int timeout_ms = warm_.size() < options_.pool_size ? 1000 : 5000;
+    const int ready = ::poll(fds.data(), fds.size(), timeout_ms);
+    if (ready < 0 && errno != EINTR) {
+      say(std::string("poll: ") + std::strerror(errno));
+      return kExitFailure;
+    }
+    if (ready <= 0) continue;
+    if ((fds[1].revents & POLLIN) != 0) {
+      say("ending: its warm sandboxes and running jobs end with it");
+      return 0;
+    }
+    if ((fds[2].revents & (POLLPRI | POLLERR)) != 0) {
+      drop_all_warm("the mount table changed");
+      continue;  // the rest of this round's events are about sandboxes that are gone
+    }
+    // Running jobs that ended: reaped (their status went to their client).
+    const std::size_t first_job = 3 + warm_.size();
+    for (std::size_t i = running_.size(); i-- > 0;) {
+      if ((fds[first_job + i].revents & POLLIN) != 0) {
+        reap(running_[i].pidfd);
+        running_.erase(running_.begin() + static_cast<std::ptrdiff_t>(i));
+      }
+    }
+    for (std::size_t i = warm_.size(); i-- > 0;) {
+      if (fds[3 + i].revents != 0) on_warm_event(i, fds[3 + i].revents);
+    }
+    if ((fds[0].revents & POLLIN) != 0) {
+      UniqueFd connection(::accept4(listener_.fd.get(), nullptr, nullptr, SOCK_CLOEXEC));
+      if (connection) on_client(std::move(connection));
+    }
+  }
+}
+
+}  // namespace
+
+int serve(const ServeOptions& options) {
+  auto policy = profile::load("default");
+  if (!policy) {
+    std::cerr << "sandbox: " << policy.error().message() << '\n';
+    return kExitFailure;
+  }
+  auto sealed = seal(*policy);
+  if (!sealed) {
+    std::cerr << "sandbox: " << sealed.error().message() << '\n';
+    return kExitFailure;
+  }
+  auto listener = service::listen_for_jobs();
+  if (!listener) {
+    std::cerr << "sandbox: " << listener.error().message() << '\n';
+    return kExitFailure;
+  }
+  const std::string path = listener->path;
+  Service service(options, std::move(*sealed), std::move(*listener));
+  if (auto ok = service.prepare(); !ok) {
+    std::cerr << "sandbox: " << ok.error().message() << '\n';
+    return kExitFailure;
+  }
+  const int status = service.run();
+  if (!path.empty()) ::unlink(path.c_str());
+  return status;
+}
+
+}  // namespace sandbox

@@ -48,9 +48,8 @@ std::string search(const std::string& path_variable, const std::string& name, Fo
   return {};
 }
 
-std::string on_host(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  return search(path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin", name,
+std::string on_host(const NoticeInputs& in, const std::string& name) {
+  return search(!in.caller_path.empty() ? in.caller_path : "/usr/local/bin:/usr/bin:/bin", name,
                 [](const std::string& c) { return ::access(c.c_str(), X_OK) == 0; });
 }
 
@@ -96,7 +95,7 @@ void interpreter_notice(const NoticeInputs& in, const std::string& command_file,
       argument.find('/') != std::string::npos || !inside(in, argument).empty()) {
     return;
   }
-  const std::string host = on_host(argument);
+  const std::string host = on_host(in, argument);
   out.lines.push_back(command + ": its #! interpreter " + argument + " (through " + interpreter +
                 ") is not inside the sandbox" +
                 (host.empty() ? std::string() : " (it is " + host + " outside; grant it with " +
@@ -155,15 +154,14 @@ Notices plan_notices(const NoticeInputs& in) {
   if (shown == in.exec_candidates.end()) return out;  // not found inside: the exec error says so
   const std::string& found = *shown;
   std::string host;
-  const char* caller_path = std::getenv("PATH");
-  if (caller_path != nullptr && in.inside_path == caller_path) {
+  if (!in.caller_path.empty() && in.inside_path == in.caller_path) {
     // The same PATH: only a candidate before the one found inside can differ.
     const auto earlier = std::find_if(in.exec_candidates.begin(), shown, [](const std::string& c) {
       return ::access(c.c_str(), X_OK) == 0;
     });
     host = earlier != shown ? *earlier : found;
   } else {
-    host = on_host(command);
+    host = on_host(in, command);
   }
   if (!host.empty() && host != found && canonical(host) != canonical(found)) {
     out.lines.push_back(command + " is " + host + " outside but " + found + " inside (keep yours with " +

@@ -24,6 +24,9 @@ struct NoticeInputs {
   const std::string& cwd;        // the caller's working directory (canonical)
   const std::string& home;       // the sandbox's $HOME
   const std::string& inside_path;  // PATH inside the sandbox
+  // The caller's PATH (Command::env), for what the caller would run outside;
+  // "" when it has none. Never this process's: the pool plans for a client.
+  const std::string& caller_path;
   // Where execve will look, in order (LaunchPlan::exec_candidates: system-tree
   // paths missing on the host already dropped; a path command's real file).
   const std::vector<std::string>& exec_candidates;

@@ -343,7 +343,8 @@ Result<LaunchPlan> make_plan(const SealedPolicy& sealed, const Command& command,
   fs::add_etc_to_view(plan.view, plan.etc);
   mark("plan: /etc");
   if (!without_namespaces) {  // without a view the host's tree is what the program sees
-    Notices notices = plan_notices({policy, argv, plan.cwd, plan.home, lookup(plan.env, "PATH"),
+    const std::string caller_path = lookup(command.env, "PATH");
+    Notices notices = plan_notices({policy, argv, plan.cwd, plan.home, lookup(plan.env, "PATH"), caller_path,
                                     plan.exec_candidates, binds, plan.view});
     plan.notices.insert(plan.notices.end(), notices.lines.begin(), notices.lines.end());
     plan.missing_interpreter = std::move(notices.missing_interpreter);

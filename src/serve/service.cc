@@ -274,6 +274,9 @@ std::string Service::take_job(int connection, pool::Message& job, std::size_t* w
 void Service::on_client(UniqueFd connection) {
   if (auto peer = pool::check_peer(connection.get()); !peer) {
     say("refused a client: " + peer.error().message());
+    // Its job is read and dropped unparsed (closing on an unread message
+    // would reset the connection before it reads why).
+    [[maybe_unused]] auto dropped = pool::receive_message(connection.get(), kJobTimeoutMs);
     [[maybe_unused]] auto sent = pool::send_message(connection.get(), pool::Kind::refused, {peer.error().message()});
     return;
   }

@@ -1,0 +1,212 @@
+// The warm pool, `sandbox --serve` (DESIGN §14, issue 17): who may hand it
+// a job, what pooled sandboxes share (nothing), and that nothing of it
+// outlives the service. Each test starts its own service on a private
+// XDG_RUNTIME_DIR, with a control that shows what the defence stops.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "attacks/support.h"
+
+namespace {
+
+using testing_support::Background;
+using testing_support::is_root;
+using testing_support::probe;
+using testing_support::read_file;
+using testing_support::run;
+using testing_support::sandbox_bin;
+using testing_support::TempDir;
+
+// One `sandbox --serve` on a private runtime directory, its stderr in a file.
+class Service {
+ public:
+  explicit Service(std::vector<std::string> prefix = {}) {
+    ::chmod(runtime_.path().c_str(), 0700);
+    log_ = runtime_.path() + ".log";
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      const int log = ::open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+      ::dup2(log, 2);
+      const int null = ::open("/dev/null", O_RDONLY);
+      ::dup2(null, 0);
+      ::dup2(null, 1);
+      std::vector<std::string> argv = std::move(prefix);
+      for (const std::string& word : {std::string("env"), "XDG_RUNTIME_DIR=" + runtime_.path(), sandbox_bin(),
+                                      std::string("--serve"), std::string("--pool-size"), std::string("2")}) {
+        argv.push_back(word);
+      }
+      testing_support::exec_or_exit(argv);
+    }
+    for (int i = 0; i < 200 && !warm(2); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  ~Service() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGTERM);
+      int status = 0;
+      ::waitpid(pid_, &status, 0);
+    }
+    ::unlink(log_.c_str());
+  }
+  Service(const Service&) = delete;
+  Service& operator=(const Service&) = delete;
+
+  pid_t pid() const { return pid_; }
+  const std::string& runtime() const { return runtime_.path(); }
+  std::string socket() const { return runtime_.path() + "/sandbox/pool.sock"; }
+  std::string dir() const { return runtime_.path() + "/sandbox"; }
+  std::string log() const { return read_file(log_); }
+  // The service's children: its warm sandboxes' and running jobs' inits.
+  std::vector<pid_t> children() const {
+    std::vector<pid_t> out;
+    std::istringstream in(read_file("/proc/" + std::to_string(pid_) + "/task/" + std::to_string(pid_) + "/children"));
+    for (pid_t pid = 0; in >> pid;) out.push_back(pid);
+    return out;
+  }
+  bool warm(std::size_t n) const { return ::access(socket().c_str(), F_OK) == 0 && children().size() >= n; }
+  // argv of `sandbox ARGS...` that must go through this pool.
+  std::vector<std::string> pooled(const std::vector<std::string>& args) const {
+    std::vector<std::string> argv = {"env", "XDG_RUNTIME_DIR=" + runtime(), "SANDBOX_POOL=only", sandbox_bin()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+  }
+
+ private:
+  TempDir runtime_;
+  std::string log_;
+  pid_t pid_ = -1;
+};
+
+// Every process below pid, pid included.
+std::vector<pid_t> tree_of(pid_t pid) {
+  std::vector<pid_t> out = {pid};
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const std::string dir = "/proc/" + std::to_string(out[i]) + "/task/";
+    std::istringstream in(read_file(dir + std::to_string(out[i]) + "/children"));
+    for (pid_t child = 0; in >> child;) out.push_back(child);
+  }
+  return out;
+}
+
+// Alive: exists and is not a zombie.
+bool alive(pid_t pid) {
+  const std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
+  const auto close = stat.rfind(')');
+  return close != std::string::npos && close + 2 < stat.size() && stat[close + 2] != 'Z';
+}
+
+TEST(PoolAttack, APooledRunIsTheSameRun) {
+  Service service;
+  const auto result = run(service.pooled({"sh", "-c", "echo out; echo err >&2; cat /etc/shadow; exit 7"}));
+  EXPECT_EQ(result.status, 7) << result.err;
+  EXPECT_EQ(result.out, "out\n");
+  EXPECT_NE(result.err.find("err\n"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("/etc/shadow: Permission denied"), std::string::npos) << result.err;
+  EXPECT_NE(service.log().find("pooled job 1: sh"), std::string::npos) << service.log();
+}
+
+// The research note's attack: a sandboxed program that reaches the socket
+// (here through a grant of its directory) would get a new sandbox, possibly
+// looser, from the service. It is refused by user namespace; the control is
+// the same probe outside any sandbox, whose job the service reads.
+TEST(PoolAttack, ASandboxedProgramThatReachesTheSocketIsRefused) {
+  Service service;
+  const auto outside = run({probe("pool_client"), service.socket()});
+  EXPECT_EQ(outside.out, "declined\n") << "control: the service reads a job from its own user";
+  const auto inside = run({"env", "SANDBOX_POOL=off", sandbox_bin(), "--rw", service.dir(), probe("pool_client"),
+                           service.socket()});
+  EXPECT_EQ(inside.status, 0) << inside.err;
+  EXPECT_EQ(inside.out, "refused\n") << inside.err;
+  EXPECT_NE(service.log().find("refused a client: the peer is in another user namespace"), std::string::npos)
+      << service.log();
+}
+
+// Another uid: the 0700 directory stops it at connect(); with the directory
+// and socket opened up on purpose, SO_PEERCRED still refuses it. Control:
+// the service's own uid is served.
+TEST(PoolAttack, AClientOfAnotherUidIsRefused) {
+  if (!is_root()) GTEST_SKIP() << "needs a second uid: run as root";
+  Service service;
+  const std::vector<std::string> nobody = {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"};
+  auto as_nobody = nobody;
+  as_nobody.push_back(probe("pool_client"));
+  as_nobody.push_back(service.socket());
+  const auto closed = run(as_nobody);
+  EXPECT_EQ(closed.out, "connect: EACCES\n");
+  ::chmod(service.runtime().c_str(), 0711);
+  ::chmod(service.dir().c_str(), 0711);
+  ::chmod(service.socket().c_str(), 0666);
+  const auto opened = run(as_nobody);
+  EXPECT_EQ(opened.out, "refused\n");
+  EXPECT_NE(service.log().find("refused a client: the peer is uid 65534"), std::string::npos) << service.log();
+  const auto own = run({probe("pool_client"), service.socket()});
+  EXPECT_EQ(own.out, "declined\n") << "control: its own uid gets past the peer check";
+}
+
+// Two pooled sandboxes at once: no namespace in common, and neither sees
+// the other's processes. Control: one sandbox sees its own.
+TEST(PoolAttack, TwoPooledSandboxesShareNothing) {
+  Service service;
+  const std::string token = attack::unique_sleep_argument();
+  // Each starts a sleep named by the token, then counts the sleeps it sees.
+  const std::string script =
+      "sleep " + token + " & "
+      "for n in user mnt pid net ipc uts; do readlink /proc/self/ns/$n; done; "
+      "for f in /proc/[0-9]*/cmdline; do case \"$(tr '\\0' ' ' < $f)\" in \"sleep " + token +
+      "\"*) echo x;; esac; done | wc -l; echo end; read x; kill $!";
+  Background first(service.pooled({"sh", "-c", script}));
+  std::vector<std::string> a;
+  for (std::string line; (line = first.read_line()) != "end" && !line.empty();) a.push_back(line);
+  Background second(service.pooled({"sh", "-c", script}));
+  std::vector<std::string> b;
+  for (std::string line; (line = second.read_line()) != "end" && !line.empty();) b.push_back(line);
+  ASSERT_EQ(a.size(), 7U);
+  ASSERT_EQ(b.size(), 7U);
+  for (std::size_t i = 0; i < 6; ++i) EXPECT_NE(a[i], b[i]) << "namespace shared: " << a[i];
+  // Each sees its own sleep (the control) and not the other's, which runs
+  // by then.
+  EXPECT_EQ(a[6], "1");
+  EXPECT_EQ(b[6], "1") << "the second sandbox sees the first one's processes";
+  EXPECT_EQ(first.finish(), 0);
+  EXPECT_EQ(second.finish(), 0);
+  EXPECT_NE(service.log().find("pooled job 2"), std::string::npos) << service.log();
+}
+
+// SIGKILL of the service: its warm sandboxes and a running job die with it
+// (PR_SET_PDEATHSIG), and the client returns at once. Control: all of them
+// run before the kill.
+TEST(PoolAttack, SigkillOfTheServiceKillsItsSandboxes) {
+  Service service;
+  const std::string token = attack::unique_sleep_argument();
+  Background job(service.pooled({"sh", "-c", "echo started; exec sleep " + token}));
+  ASSERT_EQ(job.read_line(), "started");
+  for (int i = 0; i < 200 && service.children().size() < 3; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));  // the refill
+  }
+  std::vector<pid_t> processes;
+  for (pid_t init : service.children()) {
+    for (pid_t pid : tree_of(init)) processes.push_back(pid);
+  }
+  ASSERT_GE(processes.size(), 4U) << "two warm inits, the job's init and its sleep";
+  for (pid_t pid : processes) EXPECT_TRUE(alive(pid)) << pid;
+  ::kill(service.pid(), SIGKILL);
+  const auto start = std::chrono::steady_clock::now();
+  bool any = true;
+  while (any && std::chrono::steady_clock::now() - start < std::chrono::seconds(5)) {
+    any = false;
+    for (pid_t pid : processes) any = any || alive(pid);
+    if (any) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  for (pid_t pid : processes) EXPECT_FALSE(alive(pid)) << pid << " outlived the service";
+  EXPECT_EQ(job.finish(), 128 + SIGKILL) << "the client reports the sandbox killed";
+}
+
+}  // namespace

@@ -2,7 +2,9 @@
 //
 //   launch_cost [--rounds N] [--modes single,seq,par,cpu] NAME=COMMAND...
 //
-// COMMAND is split at spaces (no shell); stdio go to /dev/null. Every round
+// COMMAND is split at spaces (no shell); leading KEY=VALUE words are set in
+// that variant's environment (no env(1) exec on the measured path: the
+// pooled rows are `pooled=SANDBOX_POOL=only sandbox true`); stdio go to /dev/null. Every round
 // runs every variant, in an order rotated per round, so drift of a shared
 // machine hits all alike; the table gives medians and the ratio to the first
 // variant (give bwrap first). Modes:
@@ -42,6 +44,7 @@ namespace {
 struct Variant {
   std::string name;
   std::vector<std::string> argv;
+  std::vector<std::string> env;  // environ plus the COMMAND's leading KEY=VALUE words
 };
 
 int null_fd = -1;
@@ -65,7 +68,10 @@ pid_t launch(const Variant& v) {
   posix_spawn_file_actions_init(&actions);
   for (int fd = 0; fd < 3; ++fd) posix_spawn_file_actions_adddup2(&actions, null_fd, fd);
   pid_t pid = -1;
-  const int err = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  std::vector<char*> env;
+  for (const auto& e : v.env) env.push_back(const_cast<char*>(e.c_str()));
+  env.push_back(nullptr);
+  const int err = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), env.data());
   posix_spawn_file_actions_destroy(&actions);
   if (err != 0) {
     std::fprintf(stderr, "launch_cost: cannot start %s: %s\n", argv[0], std::strerror(err));
@@ -194,7 +200,17 @@ int main(int argc, char** argv) {
     } else if (const auto eq = arg.find('='); eq != std::string::npos && eq > 0) {
       Variant v{arg.substr(0, eq), {}};
       std::istringstream words(arg.substr(eq + 1));
-      for (std::string w; words >> w;) v.argv.push_back(w);
+      for (char** e = environ; *e != nullptr; ++e) v.env.emplace_back(*e);
+      for (std::string w; words >> w;) {
+        const auto assign = w.find('=');
+        if (v.argv.empty() && assign != std::string::npos && assign > 0 && w.find('/') > assign) {
+          const std::string key = w.substr(0, assign + 1);
+          std::erase_if(v.env, [&](const std::string& e) { return e.rfind(key, 0) == 0; });
+          v.env.push_back(w);
+          continue;
+        }
+        v.argv.push_back(w);
+      }
       if (!v.argv.empty()) variants.push_back(v);
     } else {
       std::fprintf(stderr, "usage: launch_cost [--rounds N] [--modes single,seq,par,cpu] NAME=COMMAND...\n");

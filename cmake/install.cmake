@@ -51,3 +51,11 @@ set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://github.com/sandbox/sandbox")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES TRUE)  # the debug info stays in the build tree
 include(CPack)
+
+# The warm pool's systemd user units (DESIGN §14): socket activation of
+# `sandbox --serve`, the path of the installed binary written in.
+configure_file(${PROJECT_SOURCE_DIR}/packaging/systemd/sandbox-pool.service.in
+               ${PROJECT_BINARY_DIR}/packaging/sandbox-pool.service @ONLY)
+install(FILES ${PROJECT_SOURCE_DIR}/packaging/systemd/sandbox-pool.socket
+              ${PROJECT_BINARY_DIR}/packaging/sandbox-pool.service
+        DESTINATION ${CMAKE_INSTALL_PREFIX}/lib/systemd/user)

@@ -291,8 +291,8 @@ void Service::on_client(UniqueFd connection) {
     return;
   }
   ++served_;
-  say("pooled job " + std::to_string(served_) + ": " + what);
   Warm& warm = warm_[index];
+  say("pooled job " + std::to_string(served_) + ": " + what + " (init " + std::to_string(warm.pid) + ")");
   running_.push_back(Running{warm.pid, std::move(warm.pidfd)});
   warm_.erase(warm_.begin() + static_cast<std::ptrdiff_t>(index));
 }

@@ -8,7 +8,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -207,6 +209,56 @@ TEST(PoolAttack, SigkillOfTheServiceKillsItsSandboxes) {
   }
   for (pid_t pid : processes) EXPECT_FALSE(alive(pid)) << pid << " outlived the service";
   EXPECT_EQ(job.finish(), 128 + SIGKILL) << "the client reports the sandbox killed";
+}
+
+// A warm view is a snapshot of the service's mount table: a mount made
+// after it was built must not be missing from the job's sandbox, so a
+// change of the table replaces every warm sandbox. The service runs in a
+// mount namespace of the test's own (nothing of the machine's is touched).
+// Control: without a change, the job runs in a sandbox made before it.
+TEST(PoolAttack, AWarmSandboxMadeBeforeAMountChangeIsNotUsed) {
+  if (!is_root()) GTEST_SKIP() << "mounts in a namespace of our own: run as root";
+  Service service({"unshare", "--mount", "--propagation", "private", "--"});
+  ASSERT_TRUE(service.warm(2)) << service.log();
+  const auto in_its_namespace = [&](const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {"nsenter", "-t", std::to_string(service.pid()), "-m", "--"};
+    for (const auto& a : service.pooled(args)) argv.push_back(a);
+    return argv;
+  };
+  const auto init_of_job = [&](int n) -> pid_t {
+    const std::string log = service.log();
+    const std::string marker = "pooled job " + std::to_string(n) + ": true (init ";
+    const auto at = log.find(marker);
+    return at == std::string::npos ? -1 : std::atoi(log.c_str() + at + marker.size());
+  };
+  std::vector<pid_t> made_before = service.children();
+  const auto first = run(in_its_namespace({"true"}));
+  ASSERT_EQ(first.status, 0) << first.err << service.log();
+  EXPECT_NE(std::find(made_before.begin(), made_before.end(), init_of_job(1)), made_before.end())
+      << "control: with no change, a warm sandbox made before the job runs it";
+  for (int i = 0; i < 200 && !service.warm(2); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  made_before.clear();
+  for (int i = 0; i < 200 && made_before.size() != 2; ++i) {  // the first job's init reaped, the refill made
+    made_before.clear();
+    for (pid_t pid : service.children()) {
+      if (alive(pid)) made_before.push_back(pid);
+    }
+    if (made_before.size() != 2) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  ASSERT_EQ(made_before.size(), 2U);
+  const auto mounted = run({"nsenter", "-t", std::to_string(service.pid()), "-m", "--", "mount", "-t", "tmpfs",
+                            "pool-test", "/mnt"});
+  ASSERT_EQ(mounted.status, 0) << mounted.err;
+  for (int i = 0; i < 200 && (alive(made_before[0]) || alive(made_before[1])); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  for (pid_t pid : made_before) EXPECT_FALSE(alive(pid)) << "a warm sandbox from before the mount survived";
+  for (int i = 0; i < 200 && !service.warm(2); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  const auto second = run(in_its_namespace({"true"}));
+  ASSERT_EQ(second.status, 0) << second.err << service.log();
+  EXPECT_EQ(std::find(made_before.begin(), made_before.end(), init_of_job(2)), made_before.end());
+  EXPECT_NE(service.log().find("replacing 2 warm sandboxes: the mount table changed"), std::string::npos)
+      << service.log();
 }
 
 }  // namespace

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The warm pool's rows (issue 17, DESIGN §14): bwrap's strict line, the cold
+# launch and the pooled launch of `sandbox /usr/bin/true`, interleaved by
+# bench/launch_cost.cc (single launch after 5 ms idle, 50 back to back), as
+# the calling user. Starts a `sandbox --serve` on a private XDG_RUNTIME_DIR;
+# afterwards says how many launches the pool took and why it declined any
+# (a declined launch runs cold and is still counted in the pooled row).
+#   bench/pool.sh SANDBOX_BIN [ROUNDS] [POOL_SIZE]
+set -euo pipefail
+sandbox_bin=$(readlink -f "$1")
+rounds=${2:-40}
+pool_size=${3:-4}
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d /tmp/sandbox-pool-bench.XXXXXX)
+chmod 0755 "$work"
+trap 'kill "$service" 2>/dev/null; wait "$service" 2>/dev/null; rm -rf "$work"' EXIT
+c++ -O2 -std=c++20 -o "$work/launch_cost" "$root/bench/launch_cost.cc"
+mkdir -m 0700 "$work/runtime"
+XDG_RUNTIME_DIR=$work/runtime "$sandbox_bin" --serve --pool-size "$pool_size" 2>"$work/service.log" &
+service=$!
+for _ in $(seq 100); do [ -S "$work/runtime/sandbox/pool.sock" ] && break; sleep 0.05; done
+sleep 1  # the pool fills
+bwrap="bwrap --ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/sbin /sbin --symlink usr/lib /lib \
+--symlink usr/lib64 /lib64 --symlink usr/lib32 /lib32 --proc /proc --dev /dev --tmpfs /tmp --unshare-all \
+--die-with-parent --new-session --cap-drop ALL --"
+"$work/launch_cost" --rounds "$rounds" --modes single,seq \
+  "bwrap=$bwrap /usr/bin/true" \
+  "cold=SANDBOX_POOL=off $sandbox_bin /usr/bin/true" \
+  "pooled=XDG_RUNTIME_DIR=$work/runtime $sandbox_bin /usr/bin/true" \
+  "bare=/usr/bin/true"
+echo
+echo "pool: $(grep -c ': pooled job ' "$work/service.log") launches pooled; declined (cold):"
+grep ': cold: ' "$work/service.log" | sed 's/.*: cold: //' | sort | uniq -c || true

@@ -134,7 +134,7 @@ bool readable_inside(const std::string& path, const struct stat& st, bool idmapp
 
 std::span<const char* const> hidden_etc_entries() { return kHidden; }
 
-Result<EtcPlan> plan_etc(const Policy& policy, uid_t caller_uid, bool without_namespaces) {
+Result<EtcPlan> plan_etc(const Policy& policy, uid_t caller_uid, bool without_namespaces, bool prepare_tree) {
   EtcPlan plan;
   struct stat etc {};
   if (!policy.bind_etc || ::stat("/etc", &etc) != 0 || !S_ISDIR(etc.st_mode)) return plan;
@@ -144,11 +144,12 @@ Result<EtcPlan> plan_etc(const Policy& policy, uid_t caller_uid, bool without_na
   // files only their owner may read. Uid 0 of a user namespace that does not
   // map the host's root (unshare -r) sees them unmapped already.
   const bool owner = etc.st_uid == caller_uid;
-  if (owner && !without_namespaces) {
+  if (owner && !without_namespaces && prepare_tree) {
     auto tree = idmapped_tree("/etc");  // needs real root and a filesystem with idmap support
     if (tree) plan.tree = std::move(*tree);
   }
-  if (without_namespaces || (owner && !plan.tree)) {
+  plan.idmapped = owner && !without_namespaces && (plan.tree || !prepare_tree);
+  if (without_namespaces || (owner && !plan.idmapped)) {
     // No view to cover entries in, or root would read what only its owner
     // may: Landlock alone, entry by entry.
     plan.whole = false;
@@ -163,7 +164,7 @@ Result<EtcPlan> plan_etc(const Policy& policy, uid_t caller_uid, bool without_na
   }
   for (const auto& entry : hidden) {
     if (!entry.present || (!S_ISREG(entry.st.st_mode) && !S_ISDIR(entry.st.st_mode))) continue;  // symlinks: their targets count
-    if (readable_inside(entry.path, entry.st, static_cast<bool>(plan.tree))) {
+    if (readable_inside(entry.path, entry.st, plan.idmapped)) {
       plan.covers.push_back({entry.path, S_ISDIR(entry.st.st_mode)});
     }
   }
@@ -184,7 +185,7 @@ void add_etc_to_view(ViewPlan& view, const EtcPlan& etc) {
     return op.kind == OpKind::bind_ro && op.target == "/etc";
   });
   if (at == view.ops.end()) return;
-  if (etc.tree) at->kind = OpKind::attach;
+  if (etc.idmapped) at->kind = OpKind::attach;
   std::vector<MountOp> covers;
   for (const auto& cover : etc.covers) {
     MountOp op;

@@ -41,6 +41,10 @@ struct EtcPlan {
   // Root caller: /etc as a detached idmapped tree (read-only), which init
   // attaches instead of cloning /etc itself. Empty otherwise.
   UniqueFd tree;
+  // /etc is that idmapped tree (attached, not cloned): `tree` holds it, or
+  // the plan only describes a view whose tree exists already (a warm
+  // sandbox's, launch/warm.h: prepare_tree false).
+  bool idmapped = false;
   // Entries of the deny list the program could read: each is covered.
   struct Cover {
     std::string path;
@@ -55,7 +59,11 @@ struct EtcPlan {
 // Plans /etc for a run by `caller_uid` (its effective uid, which the
 // sandbox maps to itself). without_namespaces: no view, so Landlock alone
 // must keep the secrets out.
-Result<EtcPlan> plan_etc(const Policy& policy, uid_t caller_uid, bool without_namespaces);
+// prepare_tree false: the idmapped tree is assumed, not made (the pool's
+// job plans describe a view that a warm sandbox has built already; where
+// the tree cannot be made the warm plan differs and the job goes cold).
+Result<EtcPlan> plan_etc(const Policy& policy, uid_t caller_uid, bool without_namespaces,
+                         bool prepare_tree = true);
 
 // The Landlock rules of the plan.
 Result<void> add_etc_rules(landlock::Ruleset& ruleset, const EtcPlan& etc);

@@ -249,7 +249,7 @@ std::string find_on_host(const std::string& command) {
 }
 
 Result<LaunchPlan> make_plan(const SealedPolicy& sealed, const Command& command, const std::string& label,
-                             Timing* timing, bool without_namespaces) {
+                             Timing* timing, bool without_namespaces, bool for_warm_sandbox) {
   const std::vector<std::string>& requested_argv = command.argv;
   if (requested_argv.empty()) return Error("no command given");
   Policy requested = sealed.policy();
@@ -337,7 +337,7 @@ Result<LaunchPlan> make_plan(const SealedPolicy& sealed, const Command& command,
   auto view = fs::plan_view(policy, fs::Identity{caller.home}, binds);
   if (!view) return std::move(view).error();
   plan.view = std::move(*view);
-  auto etc = fs::plan_etc(policy, caller.uid, without_namespaces);  // root: an idmapped /etc
+  auto etc = fs::plan_etc(policy, caller.uid, without_namespaces, !for_warm_sandbox);  // root: an idmapped /etc
   if (!etc) return std::move(etc).error();
   plan.etc = std::move(*etc);
   fs::add_etc_to_view(plan.view, plan.etc);

@@ -99,9 +99,12 @@ struct LaunchPlan {
 // namespace either, so Landlock handles TCP (no port granted) and seccomp
 // denies UDP and raw sockets, unless --net=host asked for the host's; no
 // pseudo-terminal; the Landlock needs of that mode are checked again.
+// for_warm_sandbox: the plan of a job for the pool's warm sandbox, whose
+// view exists already (launch/warm.h): nothing is prepared for the view
+// (root's idmapped /etc is described, not made).
 Result<LaunchPlan> make_plan(const SealedPolicy& sealed, const Command& command,
                              const std::string& label, Timing* timing = nullptr,
-                             bool without_namespaces = false);
+                             bool without_namespaces = false, bool for_warm_sandbox = false);
 
 // Whether path is dir or beneath it.
 bool covered_by(const std::string& path, const std::string& dir);

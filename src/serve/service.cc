@@ -36,6 +36,7 @@ using Clock = std::chrono::steady_clock;
 constexpr std::uint64_t kNamespaces = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
                                       CLONE_NEWUTS | CLONE_NEWNET | CLONE_NEWCGROUP;
 constexpr int kJobTimeoutMs = 2000;  // a client that connects and says nothing
+constexpr auto kRefillAfter = std::chrono::milliseconds(50);
 
 void say(const std::string& line) { std::cerr << "sandbox --serve: " << line << std::endl; }
 
@@ -93,6 +94,7 @@ class Service {
   std::vector<Warm> warm_;
   std::vector<Running> running_;
   Clock::time_point retry_after_{};
+  Clock::time_point last_dispatch_{};
   unsigned served_ = 0;
 };
 
@@ -150,8 +152,13 @@ Result<void> Service::make_warm() {
   return success();
 }
 
+// Replacements are made when no job runs (or the pool is empty, or a job
+// has run for kRefillAfter): on a small machine a warm sandbox built
+// beside the job takes its CPU (the research note: 0.28x against 0.32x).
 void Service::refill() {
-  if (Clock::now() < retry_after_) return;
+  const auto now = Clock::now();
+  if (now < retry_after_) return;
+  if (!warm_.empty() && !running_.empty() && now - last_dispatch_ < kRefillAfter) return;
   while (warm_.size() < options_.pool_size) {
     if (auto made = make_warm(); !made) {
       say("cannot make a warm sandbox: " + made.error().message());
@@ -242,7 +249,7 @@ std::string Service::take_job(int connection, pool::Message& job, std::size_t* w
   command.stdin_fd = job.fds[0].get();
   command.stdout_fd = job.fds[1].get();
   command.stderr_fd = job.fds[2].get();
-  auto plan = launch::make_plan(sealed_, command, label);  // the same plan the cold path would make
+  auto plan = launch::make_plan(sealed_, command, label, nullptr, false, true);  // the cold path's plan, view not prepared
   if (!plan) return plan.error().message();
   if (std::string why = launch::misfit(*plan, shape_); !why.empty()) return why;
 
@@ -291,6 +298,7 @@ void Service::on_client(UniqueFd connection) {
     return;
   }
   ++served_;
+  last_dispatch_ = Clock::now();
   Warm& warm = warm_[index];
   say("pooled job " + std::to_string(served_) + ": " + what + " (init " + std::to_string(warm.pid) + ")");
   running_.push_back(Running{warm.pid, std::move(warm.pidfd)});
@@ -319,7 +327,7 @@ int Service::run() {
                                {mountinfo_.get(), POLLPRI, 0}};
     for (const auto& warm : warm_) fds.push_back({warm.control.get(), POLLIN, 0});
     for (const auto& job : running_) fds.push_back({job.pidfd.get(), POLLIN, 0});
-    const int timeout_ms = warm_.size() < options_.pool_size ? 1000 : 5000;
+    const int timeout_ms = warm_.size() < options_.pool_size ? (running_.empty() ? 1000 : 10) : 5000;
     const int ready = ::poll(fds.data(), fds.size(), timeout_ms);
     if (ready < 0 && errno != EINTR) {
       say(std::string("poll: ") + std::strerror(errno));

@@ -64,12 +64,11 @@ Result<Invocation> parse(int argc, char** argv) {
   bool serve = false;
   unsigned pool_size = 2;
   app.add_flag("--serve", serve,
-               "Run the warm pool for this user: sandboxes of the default profile made ahead of their "
-               "command (DESIGN §14).")
+               "Serve this user's warm pool: sandboxes of the default profile made ahead of time, "
+               "taken by each sandbox COMMAND of the default profile while the service runs.")
       ->group("Management");
   app.add_option("--pool-size", pool_size, "With --serve: how many warm sandboxes to keep ready (1-64).")
       ->type_name("N")
-      ->check(CLI::Range(1U, 64U))
       ->group("Management");
 
   // Profiles (DESIGN §5): the base the options apply on top of.
@@ -131,6 +130,7 @@ Result<Invocation> parse(int argc, char** argv) {
   }
   if (serve) {
     if (!app.remaining().empty()) return Error("--serve takes no command").with_hint("see sandbox --help");
+    if (pool_size < 1 || pool_size > 64) return Error("--pool-size: give 1 to 64 warm sandboxes");
     inv.action = Invocation::Action::serve;
     inv.pool_size = pool_size;
     return inv;

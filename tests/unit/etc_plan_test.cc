@@ -47,6 +47,7 @@ TEST(EtcPlan, CoversFollowTheEtcBindAndTheTreeIsAttached) {
   EtcPlan etc;
   etc.present = true;
   etc.tree = UniqueFd(::open("/", O_PATH | O_CLOEXEC));  // stands for the prepared tree
+  etc.idmapped = true;
   etc.covers = {{"/etc/machine-id", false}, {"/etc/sudoers.d", true}};
   add_etc_to_view(*view, etc);
   const auto at = std::find_if(view->ops.begin(), view->ops.end(),

@@ -211,6 +211,33 @@ TEST(PoolAttack, SigkillOfTheServiceKillsItsSandboxes) {
   EXPECT_EQ(job.finish(), 128 + SIGKILL) << "the client reports the sandbox killed";
 }
 
+// DESIGN §14's guarantee through the pool: when `sandbox` returns, nothing
+// of the sandbox runs (init kills and reaps every process before its report
+// goes to the client). Four daemons that ignore every catchable signal are
+// looked for the instant the status is back. Control: unconfined, they
+// outlive the command.
+TEST(PoolAttack, NothingOfAPooledSandboxRunsOnceTheStatusIsBack) {
+  Service service;
+  const std::string token = attack::unique_sleep_argument();
+  const std::string daemons = "for i in 1 2 3 4; do setsid sh -c 'trap \"\" HUP TERM INT; exec sleep " + token +
+                              "' </dev/null >/dev/null 2>&1 & done; sleep 0.3; exit 5";
+  EXPECT_EQ(run({"sh", "-c", daemons}).status, 5);
+  EXPECT_FALSE(attack::processes_with(token).empty()) << "control: the daemons outlive the command";
+  attack::kill_all_with(token);
+  ASSERT_TRUE(attack::wait_for([&] { return attack::processes_with(token).empty(); }, 2));
+  for (int i = 0; i < 10; ++i) {
+    const pid_t client = attack::start(service.pooled({"sh", "-c", daemons}));
+    int status = 0;
+    ::waitpid(client, &status, 0);
+    const auto left = attack::processes_with(token);  // the instant the status is back
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 5) << status;
+    EXPECT_TRUE(left.empty()) << left.size() << " daemons still ran when the status came back (run " << i << ")";
+    attack::kill_all_with(token);
+    for (int j = 0; j < 200 && !service.warm(2); ++j) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_NE(service.log().find("pooled job 10: sh"), std::string::npos) << service.log();
+}
+
 // A warm view is a snapshot of the service's mount table: a mount made
 // after it was built must not be missing from the job's sandbox, so a
 // change of the table replaces every warm sandbox. The service runs in a

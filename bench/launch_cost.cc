@@ -198,14 +198,16 @@ int main(int argc, char** argv) {
       std::istringstream list(argv[++i]);
       for (std::string m; std::getline(list, m, ',');) modes.push_back(m);
     } else if (const auto eq = arg.find('='); eq != std::string::npos && eq > 0) {
-      Variant v{arg.substr(0, eq), {}};
+      Variant v{arg.substr(0, eq), {}, {}};
       std::istringstream words(arg.substr(eq + 1));
       for (char** e = environ; *e != nullptr; ++e) v.env.emplace_back(*e);
       for (std::string w; words >> w;) {
         const auto assign = w.find('=');
         if (v.argv.empty() && assign != std::string::npos && assign > 0 && w.find('/') > assign) {
           const std::string key = w.substr(0, assign + 1);
-          std::erase_if(v.env, [&](const std::string& e) { return e.rfind(key, 0) == 0; });
+          v.env.erase(std::remove_if(v.env.begin(), v.env.end(),
+                                     [&](const std::string& e) { return e.rfind(key, 0) == 0; }),
+                      v.env.end());
           v.env.push_back(w);
           continue;
         }

@@ -55,7 +55,7 @@ chmod 755 "$WORK"
 mkdir -p "$WORK/bin" "$WORK/results"
 c++ -O2 -o "$WORK/bin/getppid_loop" "$ROOT/bench/getppid_loop.cc"
 c++ -O2 -o "$WORK/bin/seccomp_allow_all" "$ROOT/bench/seccomp_allow_all.cc"
-c++ -O2 -o "$WORK/launch_cost" "$ROOT/bench/launch_cost.cc"
+c++ -O2 -std=c++20 -o "$WORK/launch_cost" "$ROOT/bench/launch_cost.cc"
 head -c 2G /dev/zero | tr '\0' '\n' > "$SHM_FILE"
 chmod 644 "$SHM_FILE"
 
@@ -142,12 +142,23 @@ python3 "$ROOT/bench/throughput.py" --rounds $([ $QUICK = 1 ] && echo 3 || echo 
 # single launch, back to back, 200 launches 2 at a time, and CPU per launch
 # (the launched trees with their orphans, plus the kernel threads that tear
 # the namespaces down). bwrap first: the ratios are to it.
-LC_VARIANTS=("sandbox=$SANDBOX_BIN /usr/bin/true" "bare=/usr/bin/true")
+# "pooled" goes through a warm pool (`sandbox --serve`, pool of 4) on a
+# private XDG_RUNTIME_DIR; "sandbox" never asks it (SANDBOX_POOL=off).
+mkdir -m 0700 "$WORK/pool-runtime"
+XDG_RUNTIME_DIR=$WORK/pool-runtime "$SANDBOX_BIN" --serve --pool-size 4 2>"$WORK/results/pool.log" &
+POOL_SERVICE=$!
+for _ in $(seq 100); do [ -S "$WORK/pool-runtime/sandbox/pool.sock" ] && break; sleep 0.05; done
+LC_VARIANTS=("sandbox=SANDBOX_POOL=off $SANDBOX_BIN /usr/bin/true"
+             "pooled=XDG_RUNTIME_DIR=$WORK/pool-runtime $SANDBOX_BIN /usr/bin/true" "bare=/usr/bin/true")
 [ "${AVAILABLE[bwrap]}" = 1 ] && LC_VARIANTS=("bwrap=${PREFIX[bwrap]} /usr/bin/true" "${LC_VARIANTS[@]}")
 echo "  launch cost (interleaved)" >&2
 "$WORK/launch_cost" --rounds $([ $QUICK = 1 ] && echo 3 || echo $((ROUNDS * 4))) "${LC_VARIANTS[@]}" \
   > "$WORK/results/launch_cost.md" 2>"$WORK/results/launch_cost.err" ||
   echo "bench/run.sh: launch_cost failed: $(tail -1 "$WORK/results/launch_cost.err")" >&2
+kill "$POOL_SERVICE"; wait "$POOL_SERVICE" 2>/dev/null
+echo "(pooled row: $(grep -c ': pooled job ' "$WORK/results/pool.log") launches taken by the pool, \
+$(grep -c ': cold: ' "$WORK/results/pool.log") declined and launched cold; its CPU row leaves out the service's share)" \
+  >> "$WORK/results/launch_cost.md"
 # The per-step breakdown of one launch, from the supervisor's own clock.
 for i in $(seq 1 $([ $QUICK = 1 ] && echo 7 || echo 21)); do
   "$SANDBOX_BIN" --timing true 2>>"$WORK/results/timing.txt" >/dev/null

@@ -68,11 +68,11 @@ struct Child::State {
   bool waited = false;
   bool killed = false;
   bool status_before_teardown = false;  // Command's opt-in
-  bool init_pending = false;
+  bool init_pending = false;  // wait() returned on init's exit report; init not reaped yet
   // Pooled (supervisor/pooled.h): init is the service's child, not ours.
   // `report` is the connection to it; its end is the sandbox's end, and
   // `pidfd` only signals it (no waitid).
-  bool pooled = false;  // wait() returned on init's exit report; init not reaped yet
+  bool pooled = false;
 };
 
 // Fills in what the run used and whether the memory limit killed it, then

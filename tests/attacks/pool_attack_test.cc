@@ -182,6 +182,51 @@ TEST(PoolAttack, TwoPooledSandboxesShareNothing) {
   EXPECT_NE(service.log().find("pooled job 2"), std::string::npos) << service.log();
 }
 
+// Loopback listeners of one pooled sandbox are out of reach of another:
+// each warm sandbox has its own network namespace, so a TCP listener on
+// 127.0.0.1 and an abstract Unix socket bound in the first do not exist in
+// the second (ECONNREFUSED, not a Landlock EPERM: the namespace is what
+// stops it), nor on the host. Control: the first sandbox reaches both of
+// its own listeners.
+TEST(PoolAttack, TwoPooledSandboxesCannotReachEachOthersLoopbackListeners) {
+  Service service;
+  const std::string name = "sandbox-pool-test-" + attack::unique_sleep_argument();
+  // Prints the TCP port, then "own: A B" (its own connects), then waits.
+  const std::string listener =
+      "import socket, sys\n"
+      "t = socket.socket(); t.bind(('127.0.0.1', 0)); t.listen()\n"
+      "u = socket.socket(socket.AF_UNIX); u.bind('\\0" + name + "'); u.listen()\n"
+      "print(t.getsockname()[1], flush=True)\n"
+      "own = []\n"
+      "for family, address in ((socket.AF_INET, t.getsockname()), (socket.AF_UNIX, '\\0" + name + "')):\n"
+      "    c = socket.socket(family); c.connect(address); own.append('ok')\n"
+      "print('own:', *own, flush=True)\n"
+      "sys.stdin.readline()\n";
+  // Connects to the port given and the abstract name; prints each outcome.
+  const std::string connector =
+      "import errno, socket, sys\n"
+      "out = []\n"
+      "for family, address in ((socket.AF_INET, ('127.0.0.1', int(sys.argv[1]))), (socket.AF_UNIX, '\\0" + name +
+      "')):\n"
+      "    c = socket.socket(family)\n"
+      "    try:\n"
+      "        c.connect(address); out.append('connected')\n"
+      "    except OSError as e:\n"
+      "        out.append(errno.errorcode.get(e.errno, str(e.errno)))\n"
+      "print(*out)\n";
+  Background first(service.pooled({"/usr/bin/python3", "-c", listener}));
+  const std::string port = first.read_line();
+  ASSERT_FALSE(port.empty()) << service.log();
+  EXPECT_EQ(first.read_line(), "own: ok ok") << "control: the sandbox reaches its own listeners";
+  const auto second = run(service.pooled({"/usr/bin/python3", "-c", connector, port}));
+  EXPECT_EQ(second.status, 0) << second.err;
+  EXPECT_EQ(second.out, "ECONNREFUSED ECONNREFUSED\n") << "the second pooled sandbox reached the first's listeners";
+  const auto host = run({"/usr/bin/python3", "-c", connector, port});
+  EXPECT_EQ(host.out, "ECONNREFUSED ECONNREFUSED\n") << "the host reached a sandbox's listeners";
+  EXPECT_EQ(first.finish(), 0);
+  EXPECT_NE(service.log().find("pooled job 2: /usr/bin/python3"), std::string::npos) << service.log();
+}
+
 // SIGKILL of the service: its warm sandboxes and a running job die with it
 // (PR_SET_PDEATHSIG), and the client returns at once. Control: all of them
 // run before the kill.

@@ -16,7 +16,7 @@ chmod 0755 "$work"
 trap 'kill "$service" 2>/dev/null; wait "$service" 2>/dev/null; rm -rf "$work"' EXIT
 c++ -O2 -std=c++20 -o "$work/launch_cost" "$root/bench/launch_cost.cc"
 mkdir -m 0700 "$work/runtime"
-XDG_RUNTIME_DIR=$work/runtime "$sandbox_bin" --serve --pool-size "$pool_size" 2>"$work/service.log" &
+XDG_RUNTIME_DIR=$work/runtime "$sandbox_bin" --serve --pool-size "$pool_size" --log-jobs 2>"$work/service.log" &
 service=$!
 for _ in $(seq 100); do [ -S "$work/runtime/sandbox/pool.sock" ] && break; sleep 0.05; done
 sleep 1  # the pool fills

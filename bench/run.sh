@@ -145,7 +145,7 @@ python3 "$ROOT/bench/throughput.py" --rounds $([ $QUICK = 1 ] && echo 3 || echo 
 # "pooled" goes through a warm pool (`sandbox --serve`, pool of 4) on a
 # private XDG_RUNTIME_DIR; "sandbox" never asks it (SANDBOX_POOL=off).
 mkdir -m 0700 "$WORK/pool-runtime"
-XDG_RUNTIME_DIR=$WORK/pool-runtime "$SANDBOX_BIN" --serve --pool-size 4 2>"$WORK/results/pool.log" &
+XDG_RUNTIME_DIR=$WORK/pool-runtime "$SANDBOX_BIN" --serve --pool-size 4 --log-jobs 2>"$WORK/results/pool.log" &
 POOL_SERVICE=$!
 for _ in $(seq 100); do [ -S "$WORK/pool-runtime/sandbox/pool.sock" ] && break; sleep 0.05; done
 LC_VARIANTS=("sandbox=SANDBOX_POOL=off $SANDBOX_BIN /usr/bin/true"

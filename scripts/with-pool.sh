@@ -11,7 +11,7 @@ sandbox_bin=$1; shift
 runtime=$(mktemp -d /tmp/sandbox-pool-test.XXXXXX)
 chmod 0700 "$runtime"
 log="$runtime.log"
-XDG_RUNTIME_DIR=$runtime "$sandbox_bin" --serve --pool-size 2 2>"$log" &
+XDG_RUNTIME_DIR=$runtime "$sandbox_bin" --serve --pool-size 2 --log-jobs 2>"$log" &
 service=$!
 for _ in $(seq 100); do [ -S "$runtime/sandbox/pool.sock" ] && break; sleep 0.05; done
 XDG_RUNTIME_DIR=$runtime SANDBOX_TEST_POOL=1 "$@"

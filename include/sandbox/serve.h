@@ -16,6 +16,7 @@ namespace sandbox {
 struct ServeOptions {
   unsigned pool_size = 2;           // warm sandboxes kept ready
   unsigned max_age_seconds = 300;   // a warm sandbox older than this is replaced
+  bool log_jobs = false;            // one stderr line per job: taken, or why it launched cold
 };
 
 // Runs the service until SIGTERM, SIGINT or SIGHUP; returns the exit

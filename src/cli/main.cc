@@ -54,6 +54,7 @@ int main(int argc, char** argv) {
   if (invocation->action == sandbox::cli::Invocation::Action::serve) {
     sandbox::ServeOptions options;
     options.pool_size = invocation->pool_size;
+    options.log_jobs = invocation->log_jobs;
     return sandbox::serve(options);
   }
   const sandbox::Policy& policy = invocation->policy;

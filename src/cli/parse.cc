@@ -70,6 +70,10 @@ Result<Invocation> parse(int argc, char** argv) {
   app.add_option("--pool-size", pool_size, "With --serve: how many warm sandboxes to keep ready (1-64).")
       ->type_name("N")
       ->group("Management");
+  bool log_jobs = false;
+  app.add_flag("--log-jobs", log_jobs,
+               "With --serve: one line on stderr per job, taken by the pool or why it launched cold.")
+      ->group("Management");
 
   // Profiles (DESIGN §5): the base the options apply on top of.
   std::string type;
@@ -133,7 +137,12 @@ Result<Invocation> parse(int argc, char** argv) {
     if (pool_size < 1 || pool_size > 64) return Error("--pool-size: give 1 to 64 warm sandboxes");
     inv.action = Invocation::Action::serve;
     inv.pool_size = pool_size;
+    inv.log_jobs = log_jobs;
     return inv;
+  }
+  if (log_jobs || app.count("--pool-size") > 0) {
+    return Error(std::string(log_jobs ? "--log-jobs" : "--pool-size") + " goes with --serve")
+        .with_hint("sandbox --serve --pool-size N --log-jobs");
   }
   if (list || !kill_label.empty()) {
     if (!app.remaining().empty()) {

@@ -18,6 +18,7 @@ struct Invocation {
   bool json = false;        // --list --json
   std::string kill_label;   // --kill LABEL
   unsigned pool_size = 2;   // --serve --pool-size N
+  bool log_jobs = false;    // --serve --log-jobs
 };
 
 // Parses argv. Errors are one line naming the option; exit status 125.

@@ -293,14 +293,16 @@ void Service::on_client(UniqueFd connection) {
   std::size_t index = 0;
   const std::string why = take_job(connection.get(), *job, &index);
   if (!why.empty()) {
-    say("cold: " + why);
+    if (options_.log_jobs) say("cold: " + why);
     [[maybe_unused]] auto sent = pool::send_message(connection.get(), pool::Kind::declined, {why});
     return;
   }
   ++served_;
   last_dispatch_ = Clock::now();
   Warm& warm = warm_[index];
-  say("pooled job " + std::to_string(served_) + ": " + what + " (init " + std::to_string(warm.pid) + ")");
+  if (options_.log_jobs) {
+    say("pooled job " + std::to_string(served_) + ": " + what + " (init " + std::to_string(warm.pid) + ")");
+  }
   running_.push_back(Running{warm.pid, std::move(warm.pidfd)});
   warm_.erase(warm_.begin() + static_cast<std::ptrdiff_t>(index));
 }

@@ -31,7 +31,7 @@ using testing_support::TempDir;
 // One `sandbox --serve` on a private runtime directory, its stderr in a file.
 class Service {
  public:
-  explicit Service(std::vector<std::string> prefix = {}) {
+  explicit Service(std::vector<std::string> prefix = {}, bool log_jobs = true) {
     ::chmod(runtime_.path().c_str(), 0700);
     log_ = runtime_.path() + ".log";
     pid_ = ::fork();
@@ -46,6 +46,7 @@ class Service {
                                       std::string("--serve"), std::string("--pool-size"), std::string("2")}) {
         argv.push_back(word);
       }
+      if (log_jobs) argv.emplace_back("--log-jobs");
       testing_support::exec_or_exit(argv);
     }
     for (int i = 0; i < 200 && !warm(2); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
@@ -113,6 +114,20 @@ TEST(PoolAttack, APooledRunIsTheSameRun) {
   EXPECT_NE(result.err.find("err\n"), std::string::npos) << result.err;
   EXPECT_NE(result.err.find("/etc/shadow: Permission denied"), std::string::npos) << result.err;
   EXPECT_NE(service.log().find("pooled job 1: sh"), std::string::npos) << service.log();
+}
+
+// The service's stderr (a terminal, when started as `sandbox --serve &`)
+// gets no line per job unless --log-jobs asks for them. Control: with it,
+// the job's line is there.
+TEST(PoolService, SaysNothingPerJobUnlessAsked) {
+  Service quiet({}, false);
+  EXPECT_EQ(run(quiet.pooled({"true"})).status, 0);
+  const std::string log = quiet.log();
+  EXPECT_NE(log.find("listening on"), std::string::npos) << log;
+  EXPECT_EQ(log.find("pooled job"), std::string::npos) << log;
+  Service logging;
+  EXPECT_EQ(run(logging.pooled({"true"})).status, 0);
+  EXPECT_NE(logging.log().find("pooled job 1: true"), std::string::npos) << logging.log();
 }
 
 // The research note's attack: a sandboxed program that reaches the socket

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstring>
 #include <iostream>
+#include <optional>
 #include <vector>
 
 #include "launch/plan.h"
@@ -37,6 +38,7 @@ constexpr std::uint64_t kNamespaces = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID
                                       CLONE_NEWUTS | CLONE_NEWNET | CLONE_NEWCGROUP;
 constexpr int kJobTimeoutMs = 2000;  // a client that connects and says nothing
 constexpr auto kRefillAfter = std::chrono::milliseconds(50);
+constexpr auto kReadyWait = std::chrono::milliseconds(1000);  // a job waits this long for a warm sandbox in the making
 
 void say(const std::string& line) { std::cerr << "sandbox --serve: " << line << std::endl; }
 
@@ -78,6 +80,7 @@ class Service {
   Result<void> make_warm();
   void drop_all_warm(const char* why);
   void on_warm_event(std::size_t index, short revents);
+  std::optional<std::size_t> wait_for_ready();
   void on_client(UniqueFd connection);
   std::string take_job(int connection, pool::Message& job, std::size_t* warm_index);
   void reap(UniqueFd& pidfd);
@@ -206,6 +209,33 @@ void Service::on_warm_event(std::size_t index, short revents) {
   warm_.erase(warm_.begin() + static_cast<std::ptrdiff_t>(index));
 }
 
+// The first ready warm sandbox. A job that arrives while every warm
+// sandbox is still being made (the service's start, a burst, a refill)
+// waits for the first one ready, which is further along than a cold launch
+// would be, at most kReadyWait; other clients wait in the listen backlog
+// meanwhile. A change of the mount table while it waits makes them stale:
+// nullopt, as when none is being made or none became ready in time.
+std::optional<std::size_t> Service::wait_for_ready() {
+  const auto deadline = Clock::now() + kReadyWait;
+  for (;;) {
+    for (std::size_t i = 0; i < warm_.size(); ++i) {
+      if (warm_[i].ready) return i;
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    if (warm_.empty() || left <= 0) return std::nullopt;
+    std::vector<pollfd> fds = {{mountinfo_.get(), POLLPRI, 0}};
+    for (const auto& warm : warm_) fds.push_back({warm.control.get(), POLLIN, 0});
+    if (::poll(fds.data(), fds.size(), static_cast<int>(left)) < 0 && errno != EINTR) return std::nullopt;
+    if ((fds[0].revents & (POLLPRI | POLLERR)) != 0) {
+      drop_all_warm("the mount table changed");
+      return std::nullopt;
+    }
+    for (std::size_t i = warm_.size(); i-- > 0;) {
+      if (fds[1 + i].revents != 0) on_warm_event(i, fds[1 + i].revents);
+    }
+  }
+}
+
 // Checks the job against the warm sandboxes; "" and *warm_index when one
 // takes it, else why not (the client then launches cold).
 std::string Service::take_job(int connection, pool::Message& job, std::size_t* warm_index) {
@@ -234,14 +264,9 @@ std::string Service::take_job(int connection, pool::Message& job, std::size_t* w
     }
     return "another policy than the service's default profile";
   }
-  std::size_t index = warm_.size();
-  for (std::size_t i = 0; i < warm_.size(); ++i) {
-    if (warm_[i].ready) {
-      index = i;
-      break;
-    }
-  }
-  if (index == warm_.size()) return "no warm sandbox is ready";
+  const std::optional<std::size_t> ready = wait_for_ready();
+  if (!ready) return "no warm sandbox is ready";
+  const std::size_t index = *ready;
   Command command;
   command.argv = std::move(argv);
   command.env = std::move(env);

@@ -23,10 +23,17 @@ namespace {
 // still traces it: the tracer would then never see that stop, and init
 // would stay stopped there for good. The pidfd turns readable only once
 // every thread of init has exited, past every stop.
-void reap_when_gone(int pidfd) {
+// A pidfd turns readable once its process has exited; for a pid
+// namespace's init, only after the kernel has ended every other process of
+// the namespace (zap_pid_ns_processes runs before init becomes a zombie).
+void wait_until_gone(int pidfd) {
   pollfd gone{pidfd, POLLIN, 0};
   while (::poll(&gone, 1, -1) < 0 && errno == EINTR) {
   }
+}
+
+void reap_when_gone(int pidfd) {
+  wait_until_gone(pidfd);
   siginfo_t info{};
   while (::waitid(sys::kPidfd, static_cast<id_t>(pidfd), &info, WEXITED) != 0 && errno == EINTR) {
   }
@@ -236,7 +243,15 @@ Outcome Child::wait() {
     }
     if ((fds[2].revents & (POLLIN | POLLHUP)) != 0) {
       report_open = !drain_reports(state_->report.get(), reports);
-      if (state_->pooled && !report_open && !reported && exit_report(reports) == nullptr) break;  // init is gone without a word
+      if (state_->pooled && !report_open && !reported && exit_report(reports) == nullptr) {
+        // Init is gone, or going, without a word (killed: --timeout, --kill,
+        // the service's end). Its connection closes as it exits, before the
+        // kernel has ended the rest of its pid namespace: nothing of the
+        // sandbox may run when we return, so we wait for its pidfd.
+        sys::pidfd_send_signal(state_->pidfd.get(), SIGKILL);
+        wait_until_gone(state_->pidfd.get());
+        break;
+      }
       if (!reported && exit_report(reports) != nullptr) {
         reported = true;
         if (state_->timing) state_->timing->mark_reported();

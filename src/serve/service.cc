@@ -19,6 +19,7 @@
 #include "launch/plan.h"
 #include "launch/step.h"
 #include "launch/warm.h"
+#include "pool/fingerprint.h"
 #include "pool/message.h"
 #include "pool/peer.h"
 #include "sandbox/profile.h"
@@ -88,7 +89,7 @@ class Service {
   ServeOptions options_;
   SealedPolicy sealed_;
   service::Listener listener_;
-  std::string fingerprint_;   // the policy the warm sandboxes serve (profile::to_toml)
+  std::string fingerprint_;   // the policy the warm sandboxes serve (pool::policy_fingerprint)
   std::string mount_ns_;
   std::vector<std::string> env_;  // ours: the placeholder job's environment
   std::vector<std::string> shape_;  // the warm sandboxes' creation-time part
@@ -102,7 +103,7 @@ class Service {
 };
 
 Result<void> Service::prepare() {
-  fingerprint_ = profile::to_toml(sealed_.policy());
+  fingerprint_ = pool::policy_fingerprint(sealed_.policy());
   mount_ns_ = namespace_id("/proc/self/ns/mnt");
   env_ = this_environment();
   sigset_t set;
@@ -256,9 +257,9 @@ std::string Service::take_job(int connection, pool::Message& job, std::size_t* w
     auto policy = profile::load("default");
     if (policy) {
       auto sealed = seal(*policy);
-      if (sealed && profile::to_toml(sealed->policy()) != fingerprint_) {
+      if (sealed && pool::policy_fingerprint(sealed->policy()) != fingerprint_) {
         sealed_ = std::move(*sealed);
-        fingerprint_ = profile::to_toml(sealed_.policy());
+        fingerprint_ = pool::policy_fingerprint(sealed_.policy());
         drop_all_warm("the default profile changed");
       }
     }

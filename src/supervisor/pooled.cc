@@ -14,12 +14,13 @@
 #include "handover/arguments.h"
 #include "handover/handed.h"
 #include "handover/relay.h"
+#include "pool/fingerprint.h"
 #include "pool/message.h"
 #include "pool/peer.h"
 #include "pool/socket_dir.h"
-#include "sandbox/profile.h"
 #include "supervisor/child_state.h"
 #include "supervisor/reserve.h"
+#include "supervisor/timeout.h"
 
 namespace sandbox::supervisor {
 namespace {
@@ -47,7 +48,6 @@ const char* not_for_the_pool(const Policy& policy, const Command& command) {
   if (policy.timing) return "--timing";
   if (policy.x11.enabled) return "-X";
   if (!policy.learn_path.empty()) return "--learn";
-  if (policy.timeout_seconds > 0) return "--timeout";
   if (policy.limits.memory_bytes || policy.limits.pids || policy.limits.cpus) return "resource limits";
   if (!command.fds.empty() || !handover::pipes_named_by(command.argv).empty()) return "descriptors beyond 0-2";
   if (policy.pty == PtyMode::always) return "--pty";
@@ -123,11 +123,13 @@ std::optional<Result<Child>> try_pool(const SealedPolicy& sealed, const Command&
   if (!reservation) return Result<Child>(std::move(reservation).error());
   const std::string label = policy.type + ":" + reservation->level.str();
 
-  std::vector<std::string> fields = {profile::to_toml(policy), label, command.cwd,
+  std::vector<std::string> fields = {pool::policy_fingerprint(policy), label, command.cwd,
                                      namespace_id("/proc/self/ns/mnt")};
   pool::push_list(fields, command.argv);
   pool::push_list(fields, command.env);
   const auto started = std::chrono::steady_clock::now();
+  auto deadline = Deadline::start(policy.timeout_seconds);  // --timeout counts from here, as cold
+  if (!deadline) return Result<Child>(std::move(deadline).error());
   if (auto sent = pool::send_message(connection->get(), pool::Kind::job, fields, stdio); !sent) {
     why = sent.error().message();
     return std::nullopt;
@@ -170,6 +172,7 @@ std::optional<Result<Child>> try_pool(const SealedPolicy& sealed, const Command&
   state->relay.close_child_ends();  // init holds them now
   state->forward_signals = command.forward_signals;
   state->status_before_teardown = true;  // init reports once every other process is gone
+  if (policy.timeout_seconds > 0) state->deadline.emplace(std::move(*deadline));  // against init's pidfd
   state->stdio[0] = command.stdin_fd;
   state->stdio[1] = command.stdout_fd;
   state->stdio[2] = command.stderr_fd;

@@ -130,6 +130,19 @@ TEST(PoolService, SaysNothingPerJobUnlessAsked) {
   EXPECT_NE(logging.log().find("pooled job 1: true"), std::string::npos) << logging.log();
 }
 
+// --timeout is the client's own deadline against init's pidfd, so a job
+// with it is pooled, and ends as a cold one does: SIGTERM to the tree, then
+// SIGKILL after the grace period, status 124, nothing of it left.
+TEST(PoolService, ATimeoutIsPooledAndEndsTheTree) {
+  Service service;
+  const std::string token = attack::unique_sleep_argument();
+  const auto result = run(service.pooled({"--timeout", "1", "sh", "-c", "trap '' TERM; sleep " + token}));
+  EXPECT_EQ(result.status, 124) << result.err;
+  EXPECT_NE(result.err.find("timed out after 1 second"), std::string::npos) << result.err;
+  EXPECT_TRUE(attack::processes_with(token).empty()) << "the sleep outlived the timeout";
+  EXPECT_NE(service.log().find("pooled job 1: sh"), std::string::npos) << service.log();
+}
+
 // The research note's attack: a sandboxed program that reaches the socket
 // (here through a grant of its directory) would get a new sandbox, possibly
 // looser, from the service. It is refused by user namespace; the control is

@@ -1,0 +1,18 @@
+// The part of a policy a warm sandbox must match (DESIGN §14).
+//
+// A warm sandbox is made for the service's default profile; a job may go to
+// it when the caller's sealed policy is that profile, except for the parts
+// that are applied per job outside the sandbox's making: --timeout (the
+// client's own deadline against init's pidfd, as the supervisor's cold).
+// Both sides compare this text, never the whole policy.
+#pragma once
+
+#include <string>
+
+#include "sandbox/policy.h"
+
+namespace sandbox::pool {
+
+std::string policy_fingerprint(Policy policy);
+
+}  // namespace sandbox::pool

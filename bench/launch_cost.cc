@@ -4,7 +4,11 @@
 //
 // COMMAND is split at spaces (no shell); leading KEY=VALUE words are set in
 // that variant's environment (no env(1) exec on the measured path: the
-// pooled rows are `pooled=SANDBOX_POOL=only sandbox true`); stdio go to /dev/null. Every round
+// pooled rows are `pooled=SANDBOX_POOL=only sandbox true`); stdio go to /dev/null.
+// One leading word is ours, not the environment's: `CPU_OF_PID=PID` names a
+// process whose CPU belongs to this variant (the warm pool's service, whose
+// warm sandboxes are its children and not the launched tree's; only the cpu
+// mode reads it). Every round
 // runs every variant, in an order rotated per round, so drift of a shared
 // machine hits all alike; the table gives medians and the ratio to the first
 // variant (give bwrap first). Modes:
@@ -18,6 +22,21 @@
 //           (schedstat of every kthread: the kworkers that tear namespaces
 //           down), per launch. The kernel-thread share is machine-wide, so
 //           other work on the machine inflates it alike for every variant.
+//           A variant with CPU_OF_PID also gets that process's share (its
+//           "service" column): the CPU its whole tree spent over the
+//           launches, i.e. the change of, summed over the process and its
+//           live descendants, each one's own threads' schedstat (ns) plus its
+//           cutime+cstime (the children it reaped, e.g. every used warm
+//           sandbox with all its processes). Both ends are read when that
+//           tree is quiet: its direct children back to the count before the
+//           launches (the pool refilled, every used sandbox reaped) and its
+//           CPU still for 200 ms (at most 5 s; the table says when that bound
+//           was hit). cutime/cstime are whole clock ticks (10 ms here); there
+//           is no finer per-process source for reaped children (taskstats
+//           needs CAP_NET_ADMIN, a cgroup would change the machine's), so
+//           such a variant runs 150 launches a round: the truncation costs at
+//           most 2 ticks / 150 (133 µs) per launch and round, printed below
+//           the table, and about a third of that typically.
 #include <dirent.h>
 #include <fcntl.h>
 #include <spawn.h>
@@ -45,7 +64,11 @@ struct Variant {
   std::string name;
   std::vector<std::string> argv;
   std::vector<std::string> env;  // environ plus the COMMAND's leading KEY=VALUE words
+  pid_t cpu_of = 0;              // CPU_OF_PID: a process whose CPU is this variant's too
 };
+
+constexpr int kCpuLaunches = 30;
+constexpr int kCpuLaunchesWithService = 150;  // clock-tick fields: see the header
 
 int null_fd = -1;
 
@@ -118,6 +141,98 @@ double kernel_threads_cpu() {
   return sum;
 }
 
+std::string read_file(const std::string& path) {
+  FILE* f = std::fopen(path.c_str(), "r");
+  if (f == nullptr) return {};
+  std::string text;
+  char buf[4096];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof(buf), f)) > 0;) text.append(buf, n);
+  std::fclose(f);
+  return text;
+}
+
+std::vector<std::string> entries(const std::string& dir) {
+  std::vector<std::string> names;
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return names;
+  while (const dirent* e = ::readdir(d)) {
+    if (e->d_name[0] != '.') names.emplace_back(e->d_name);
+  }
+  ::closedir(d);
+  return names;
+}
+
+// A process tree's CPU: for the process and each live descendant, its own
+// threads' schedstat (ns) plus its cutime+cstime (clock ticks: what it reaped).
+struct TreeCpu {
+  bool alive = false;
+  int children = 0;  // direct children of the root
+  double seconds = 0;
+};
+
+void add_tree_cpu(pid_t pid, bool root, TreeCpu* out) {
+  static const double tick = static_cast<double>(::sysconf(_SC_CLK_TCK));
+  const std::string dir = "/proc/" + std::to_string(pid);
+  const std::string stat = read_file(dir + "/stat");
+  const auto close = stat.rfind(')');
+  unsigned long long cutime = 0;
+  unsigned long long cstime = 0;
+  // After "(comm)": state ppid pgrp session tty tpgid flags minflt cminflt
+  // majflt cmajflt utime stime cutime cstime.
+  if (close == std::string::npos ||
+      std::sscanf(stat.c_str() + close + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %llu %llu", &cutime,
+                  &cstime) != 2) {
+    return;  // gone meanwhile
+  }
+  if (root) out->alive = true;
+  out->seconds += static_cast<double>(cutime + cstime) / tick;
+  std::vector<pid_t> children;
+  for (const auto& task : entries(dir + "/task")) {
+    unsigned long long ns = 0;
+    if (std::sscanf(read_file(dir + "/task/" + task + "/schedstat").c_str(), "%llu", &ns) == 1) {
+      out->seconds += static_cast<double>(ns) / 1e9;
+    }
+    std::istringstream list(read_file(dir + "/task/" + task + "/children"));
+    for (pid_t child; list >> child;) children.push_back(child);
+  }
+  if (root) out->children = static_cast<int>(children.size());
+  for (pid_t child : children) add_tree_cpu(child, false, out);
+}
+
+TreeCpu tree_cpu(pid_t pid) {
+  TreeCpu t;
+  add_tree_cpu(pid, true, &t);
+  return t;
+}
+
+int quiet_bound_hits = 0;
+
+// Waits until pid's tree is quiet: `children` direct children (any number
+// when negative) and its CPU moved less than 50 µs for 200 ms; at most 5 s.
+TreeCpu quiet_tree_cpu(pid_t pid, int children) {
+  const double start = now();
+  TreeCpu still = tree_cpu(pid);
+  double still_since = start;
+  for (;;) {
+    pause_ms(20);
+    const TreeCpu t = tree_cpu(pid);
+    if (!t.alive) {
+      std::fprintf(stderr, "launch_cost: CPU_OF_PID %d is gone\n", static_cast<int>(pid));
+      std::exit(2);
+    }
+    if (t.children != still.children || t.seconds - still.seconds > 50e-6 || t.seconds < still.seconds) {
+      still = t;
+      still_since = now();
+    } else if (now() - still_since >= 0.2 && (children < 0 || t.children == children)) {
+      return t;
+    }
+    if (now() - start > 5) {
+      ++quiet_bound_hits;
+      return t;
+    }
+  }
+}
+
 double children_cpu() {
   rusage r{};
   ::getrusage(RUSAGE_CHILDREN, &r);
@@ -133,7 +248,7 @@ double median(std::vector<double> v) {
 }
 
 // One measurement of `mode` for v, in seconds per launch.
-double measure(const std::string& mode, const Variant& v, double* tree, double* kernel) {
+double measure(const std::string& mode, const Variant& v, double* tree, double* service, double* kernel) {
   if (mode == "single") {
     pause_ms(5);
     const double start = now();
@@ -170,17 +285,22 @@ double measure(const std::string& mode, const Variant& v, double* tree, double* 
     return t;
   }
   // cpu
-  constexpr int kLaunches = 30;
+  const int launches = v.cpu_of > 0 ? kCpuLaunchesWithService : kCpuLaunches;
   pause_ms(100);
+  TreeCpu s0;
+  if (v.cpu_of > 0) s0 = quiet_tree_cpu(v.cpu_of, -1);  // the pool is full and idle
   reap_orphans();
   const double c0 = children_cpu();
   const double k0 = kernel_threads_cpu();
-  for (int i = 0; i < kLaunches; ++i) wait_for(launch(v));
+  for (int i = 0; i < launches; ++i) wait_for(launch(v));
   pause_ms(200);  // the kworkers finish tearing down the namespaces
+  TreeCpu s1;
+  if (v.cpu_of > 0) s1 = quiet_tree_cpu(v.cpu_of, s0.children);  // refilled, the used ones reaped
   reap_orphans();
-  *tree = (children_cpu() - c0) / kLaunches;
-  *kernel = (kernel_threads_cpu() - k0) / kLaunches;
-  return *tree + *kernel;
+  *tree = (children_cpu() - c0) / launches;
+  *service = (s1.seconds - s0.seconds) / launches;
+  *kernel = (kernel_threads_cpu() - k0) / launches;
+  return *tree + *service + *kernel;
 }
 
 }  // namespace
@@ -204,6 +324,14 @@ int main(int argc, char** argv) {
       for (std::string w; words >> w;) {
         const auto assign = w.find('=');
         if (v.argv.empty() && assign != std::string::npos && assign > 0 && w.find('/') > assign) {
+          if (w.rfind("CPU_OF_PID=", 0) == 0) {
+            v.cpu_of = static_cast<pid_t>(std::atoi(w.c_str() + assign + 1));
+            if (v.cpu_of <= 0) {
+              std::fprintf(stderr, "launch_cost: %s: CPU_OF_PID wants a process id\n", v.name.c_str());
+              return 2;
+            }
+            continue;
+          }
           const std::string key = w.substr(0, assign + 1);
           v.env.erase(std::remove_if(v.env.begin(), v.env.end(),
                                      [&](const std::string& e) { return e.rfind(key, 0) == 0; }),
@@ -225,15 +353,17 @@ int main(int argc, char** argv) {
   }
   ::prctl(PR_SET_CHILD_SUBREAPER, 1);
   null_fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
-  std::map<std::pair<std::string, std::string>, std::vector<double>> times, trees, kernels;
+  std::map<std::pair<std::string, std::string>, std::vector<double>> times, trees, services, kernels;
   for (const auto& mode : modes) {
     for (int r = 0; r < rounds; ++r) {
       for (std::size_t k = 0; k < variants.size(); ++k) {
         const Variant& v = variants[(k + static_cast<std::size_t>(r)) % variants.size()];
         double tree = 0;
+        double service = 0;
         double kernel = 0;
-        times[{mode, v.name}].push_back(measure(mode, v, &tree, &kernel));
+        times[{mode, v.name}].push_back(measure(mode, v, &tree, &service, &kernel));
         trees[{mode, v.name}].push_back(tree);
+        services[{mode, v.name}].push_back(service);
         kernels[{mode, v.name}].push_back(kernel);
       }
     }
@@ -259,11 +389,31 @@ int main(int argc, char** argv) {
     std::printf("\n");
   }
   if (std::find(modes.begin(), modes.end(), "cpu") != modes.end()) {
-    std::printf("\nCPU per launch, split (µs, medians of %d rounds of 30 launches):\n\n", rounds);
-    std::printf("| variant | launched trees | kernel threads | total |\n|---|---:|---:|---:|\n");
+    std::printf("\nCPU per launch, split (µs, medians of %d rounds; each column its own median):\n\n", rounds);
+    std::printf(
+        "| variant | launches a round | launched trees | service | kernel threads | total |\n"
+        "|---|---:|---:|---:|---:|---:|\n");
+    bool any_service = false;
     for (const auto& v : variants) {
-      std::printf("| %s | %.0f | %.0f | %.0f |\n", v.name.c_str(), median(trees[{"cpu", v.name}]) * 1e6,
-                  median(kernels[{"cpu", v.name}]) * 1e6, median(times[{"cpu", v.name}]) * 1e6);
+      std::printf("| %s | %d | %.0f | ", v.name.c_str(), v.cpu_of > 0 ? kCpuLaunchesWithService : kCpuLaunches,
+                  median(trees[{"cpu", v.name}]) * 1e6);
+      if (v.cpu_of > 0) {
+        std::printf("%.0f", median(services[{"cpu", v.name}]) * 1e6);
+        any_service = true;
+      } else {
+        std::printf("–");
+      }
+      std::printf(" | %.0f | %.0f |\n", median(kernels[{"cpu", v.name}]) * 1e6, median(times[{"cpu", v.name}]) * 1e6);
+    }
+    if (any_service) {
+      std::printf(
+          "\nservice: the CPU of the CPU_OF_PID process's tree over the launches (itself, the warm sandboxes\n"
+          "it made, ran and reaped), read when its children were back to their count and its CPU had\n"
+          "been still for 200 ms; reaped children's CPU is in clock ticks: at most ±%.0f µs per launch\n"
+          "and round.",
+          2e6 / static_cast<double>(::sysconf(_SC_CLK_TCK)) / kCpuLaunchesWithService);
+      if (quiet_bound_hits > 0) std::printf(" The tree was not quiet within 5 s %d times.", quiet_bound_hits);
+      std::printf("\n");
     }
   }
   return 0;

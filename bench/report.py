@@ -313,7 +313,9 @@ per-round column divides each run by the bare run of the same round.
 once. CPU per launch: 30 launches, then the CPU of every process of the launched trees
 (orphans included: the harness is a child subreaper) plus the kernel threads' CPU over that
 time (the kworkers that tear the network namespaces down; machine-wide, so other load on the
-machine inflates it for every variant alike). Ratios are medians over bwrap's.
+machine inflates it for every variant alike). The pooled row's CPU adds the warm pool service's
+share (`CPU_OF_PID`: the service and the warm sandboxes it made, ran and reaped over 150 launches,
+read once the pool had refilled and gone quiet). Ratios are medians over bwrap's.
 
 {launch_cost}
 

@@ -143,13 +143,16 @@ python3 "$ROOT/bench/throughput.py" --rounds $([ $QUICK = 1 ] && echo 3 || echo 
 # (the launched trees with their orphans, plus the kernel threads that tear
 # the namespaces down). bwrap first: the ratios are to it.
 # "pooled" goes through a warm pool (`sandbox --serve`, pool of 4) on a
-# private XDG_RUNTIME_DIR; "sandbox" never asks it (SANDBOX_POOL=off).
+# private XDG_RUNTIME_DIR; "sandbox" never asks it (SANDBOX_POOL=off). The
+# service's pid goes to launch_cost (CPU_OF_PID): the pooled CPU row adds the
+# service's own CPU and its warm sandboxes' (made, run and reaped by it).
 mkdir -m 0700 "$WORK/pool-runtime"
 XDG_RUNTIME_DIR=$WORK/pool-runtime "$SANDBOX_BIN" --serve --pool-size 4 --log-jobs 2>"$WORK/results/pool.log" &
 POOL_SERVICE=$!
 for _ in $(seq 100); do [ -S "$WORK/pool-runtime/sandbox/pool.sock" ] && break; sleep 0.05; done
 LC_VARIANTS=("sandbox=SANDBOX_POOL=off $SANDBOX_BIN /usr/bin/true"
-             "pooled=XDG_RUNTIME_DIR=$WORK/pool-runtime $SANDBOX_BIN /usr/bin/true" "bare=/usr/bin/true")
+             "pooled=CPU_OF_PID=$POOL_SERVICE XDG_RUNTIME_DIR=$WORK/pool-runtime $SANDBOX_BIN /usr/bin/true"
+             "bare=/usr/bin/true")
 [ "${AVAILABLE[bwrap]}" = 1 ] && LC_VARIANTS=("bwrap=${PREFIX[bwrap]} /usr/bin/true" "${LC_VARIANTS[@]}")
 echo "  launch cost (interleaved)" >&2
 "$WORK/launch_cost" --rounds $([ $QUICK = 1 ] && echo 3 || echo $((ROUNDS * 4))) "${LC_VARIANTS[@]}" \
@@ -157,7 +160,10 @@ echo "  launch cost (interleaved)" >&2
   echo "bench/run.sh: launch_cost failed: $(tail -1 "$WORK/results/launch_cost.err")" >&2
 kill "$POOL_SERVICE"; wait "$POOL_SERVICE" 2>/dev/null
 echo "(pooled row: $(grep -c ': pooled job ' "$WORK/results/pool.log") launches taken by the pool, \
-$(grep -c ': cold: ' "$WORK/results/pool.log") declined and launched cold; its CPU row leaves out the service's share)" \
+$(grep -c ': cold: ' "$WORK/results/pool.log") declined and launched cold, \
+$(grep -c 'warm sandboxes: the mount table changed' "$WORK/results/pool.log" || true) pool replacements because the mount table changed; \
+its CPU row is the client's tree plus the service's whole tree (itself and the warm sandboxes it made, \
+ran and reaped over the launches) plus the kernel threads)" \
   >> "$WORK/results/launch_cost.md"
 # The per-step breakdown of one launch, from the supervisor's own clock.
 for i in $(seq 1 $([ $QUICK = 1 ] && echo 7 || echo 21)); do

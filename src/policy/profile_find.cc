@@ -28,13 +28,18 @@ bool is_file_reference(const std::string& s) {
          (s.size() > 5 && s.compare(s.size() - 5, 5, ".toml") == 0);
 }
 
-std::string executable_dir() {
-  char buf[PATH_MAX];
-  const ssize_t n = ::readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-  if (n <= 0) return {};
-  std::string path(buf, static_cast<std::size_t>(n));
-  const auto slash = path.rfind('/');
-  return slash == std::string::npos ? std::string() : path.substr(0, slash);
+// Read once per process: a launch looks up two profiles or more (default
+// includes min), and readlink of /proc/self/exe costs a /proc lookup each.
+const std::string& executable_dir() {
+  static const std::string dir = [] {
+    char buf[PATH_MAX];
+    const ssize_t n = ::readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+    if (n <= 0) return std::string();
+    std::string path(buf, static_cast<std::size_t>(n));
+    const auto slash = path.rfind('/');
+    return slash == std::string::npos ? std::string() : path.substr(0, slash);
+  }();
+  return dir;
 }
 
 // Reads a whole regular file; errno in the error when it cannot.
@@ -82,7 +87,7 @@ std::vector<std::string> search_dirs() {
   // an installed (or relocated) sandbox in PREFIX/bin finds
   // PREFIX/share/sandbox/profiles; the build tree and the test stage keep
   // share/sandbox/profiles beside the binary.
-  if (const std::string exe = executable_dir(); !exe.empty()) {
+  if (const std::string& exe = executable_dir(); !exe.empty()) {
     dirs.push_back(exe + "/../share/sandbox/profiles");
     dirs.push_back(exe + "/share/sandbox/profiles");
   }

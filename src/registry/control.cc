@@ -11,14 +11,13 @@
 #include <cerrno>
 #include <chrono>
 #include <cstddef>
-#include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
+#include <string_view>
 
 #include "label/label.h"
 #include "label/protocol.h"
+#include "registry/unix_listeners.h"
 #include "util/unique_fd.h"
 
 namespace sandbox::registry {
@@ -27,9 +26,6 @@ namespace {
 using Json = nlohmann::json;
 constexpr int kReplyTimeoutMs = 3000;  // kill waits for the tree to be gone
 constexpr std::size_t kMaxReply = 1 << 20;
-
-// 00010000 in /proc/net/unix's Flags column: __SO_ACCEPTCON, listening.
-constexpr unsigned long kListening = 0x10000;
 
 Result<UniqueFd> connect_to(const Level& level) {
   // Non-blocking: a supervisor that never accepts (its backlog full) gets
@@ -87,18 +83,16 @@ bool refused(const std::string& reply) {
 
 std::vector<Level> running_levels() {
   std::vector<Level> levels;
-  std::ifstream table("/proc/net/unix");
-  std::string row;
-  std::getline(table, row);  // header
-  while (std::getline(table, row)) {
-    std::istringstream fields(row);
-    std::string num, refcount, protocol, flags, type, state, inode, path;
-    if (!(fields >> num >> refcount >> protocol >> flags >> type >> state >> inode >> path)) continue;
-    if (path.rfind("@sandbox/", 0) != 0) continue;
-    if ((std::strtoul(flags.c_str(), nullptr, 16) & kListening) == 0) continue;
-    auto level = parse_level(path.substr(9));
-    if (!level) continue;
-    if (std::find(levels.begin(), levels.end(), *level) == levels.end()) levels.push_back(*level);
+  // An error leaves the list empty, as an unreadable table always did.
+  const auto names = listening_abstract_unix_names();
+  if (!names) return levels;
+  constexpr std::string_view kPrefix = "sandbox/";
+  for (const auto& name : *names) {
+    if (name.compare(0, kPrefix.size(), kPrefix) != 0) continue;
+    auto level = parse_level(std::string_view(name).substr(kPrefix.size()));
+    // Only the names a supervisor binds (label/label.h), not other spellings.
+    if (!level || socket_name(*level) != name) continue;
+    levels.push_back(*level);
   }
   std::sort(levels.begin(), levels.end(), [](const Level& a, const Level& b) {
     return a.low != b.low ? a.low < b.low : a.high < b.high;

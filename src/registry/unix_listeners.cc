@@ -26,7 +26,7 @@
 // whole up to about 580 listeners, and beyond that a listener is lost only
 // if both walks lose it, each to a socket of its own bucket closing between
 // two recvmsg() calls. (tests/unit/running_levels_test.cc: under churn, one
-// read of /proc/net/unix left a listener out in 16% of calls, one dump
+// read of /proc/net/unix left a listener out in 16-35% of calls, one dump
 // without the repeat in 0.6%, this in none of 20,000.)
 #include "registry/unix_listeners.h"
 

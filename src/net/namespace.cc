@@ -63,7 +63,12 @@ void clear_command_line() noexcept {
   if (after_init.run != nullptr && init >= 0) {
     clear_command_line();
     if (ns >= 0) ::close(ns);  // init holds the namespace now
-    ::close(channel);
+    // It outlives the supervisor: of the supervisor's descriptors it keeps
+    // init's pidfd alone. Not the label's socket (an ended sandbox would
+    // stay listed and its label reserved), not the caller's stdio (a
+    // `$(sandbox ...)` would wait for its EOF).
+    if (init > 0) sys::close_range(0, static_cast<unsigned>(init) - 1);
+    sys::close_range(static_cast<unsigned>(init) + 1, ~0U);
     pollfd exited{init, POLLIN, 0};  // the pidfd is readable once init has exited
     while (::poll(&exited, 1, -1) < 0 && errno == EINTR) {
     }

@@ -1,13 +1,17 @@
 // Management (DESIGN §4): --list finds running sandboxes through their
 // control sockets, --kill ends one as a whole, only for its owner or root.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstddef>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 
 #include <sstream>
@@ -17,6 +21,7 @@
 #include "attacks/support.h"
 
 using namespace attack;
+using testing_support::read_file;
 
 namespace {
 
@@ -116,6 +121,66 @@ TEST(Management, ListShowsARunningSandboxWithinASecond) {
   ::kill(supervisor, SIGTERM);
   finish(supervisor);
   EXPECT_FALSE(listed(level)) << "an ended sandbox is still listed";
+  kill_all_with(token);
+}
+
+// A process the supervisor starts beside init that outlives it (the
+// network-namespace helper, which removes the cgroup leaf once init has
+// exited, after the caller has its status) keeps none of the caller's
+// descriptors and not the label's socket: it held both once, so an ended
+// sandbox could stay listed and `$(sandbox ...)` could wait for its EOF.
+// While the sandbox runs, the caller's stdout pipe is held only by the
+// supervisor and the sandbox's own tree.
+TEST(Management, NothingBesideTheSandboxHoldsTheCallersOutput) {
+  const std::string level = random_level();
+  const std::string token = unique_sleep_argument();
+  int out[2];
+  ASSERT_EQ(::pipe2(out, O_CLOEXEC), 0);
+  const pid_t supervisor = ::fork();
+  if (supervisor == 0) {
+    ::dup2(out[1], 1);
+    testing_support::exec_or_exit(sandbox({"-l", level, "sleep", token}));
+  }
+  ::close(out[1]);
+  ASSERT_TRUE(wait_for([&] { return !processes_with(token).empty() && listed(level); }, 5));
+  struct stat pipe_stat {};
+  ASSERT_EQ(::fstat(out[0], &pipe_stat), 0);
+  const std::string pipe_name = "pipe:[" + std::to_string(pipe_stat.st_ino) + "]";
+  const auto json = nlohmann::json::parse(run(sandbox({"--list", "--json"})).out);
+  pid_t init = -1;
+  for (const auto& entry : json) {
+    if (entry.at("label") == "sandbox_t:" + level) init = entry.at("init_pid").get<pid_t>();
+  }
+  ASSERT_GT(init, 0) << json.dump();
+  std::vector<pid_t> allowed = {::getpid(), supervisor, init};  // we hold the read end
+  for (std::size_t i = 2; i < allowed.size(); ++i) {  // init's tree
+    const std::string pid = std::to_string(allowed[i]);
+    std::istringstream children(read_file("/proc/" + pid + "/task/" + pid + "/children"));
+    for (pid_t child = 0; children >> child;) allowed.push_back(child);
+  }
+  std::vector<pid_t> holders;
+  for (const auto& proc : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = proc.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::error_code error;
+    for (const auto& fd : std::filesystem::directory_iterator(proc.path() / "fd", error)) {
+      std::error_code unreadable;
+      if (std::filesystem::read_symlink(fd.path(), unreadable).string() == pipe_name) {
+        holders.push_back(std::stoi(name));
+        break;
+      }
+    }
+  }
+  EXPECT_NE(std::find(holders.begin(), holders.end(), supervisor), holders.end())
+      << "control: the supervisor holds the caller's stdout";
+  for (pid_t holder : holders) {
+    EXPECT_NE(std::find(allowed.begin(), allowed.end(), holder), allowed.end())
+        << "process " << holder << " outside the sandbox holds the caller's stdout: "
+        << read_file("/proc/" + std::to_string(holder) + "/status").substr(0, 40);
+  }
+  ::kill(supervisor, SIGTERM);
+  finish(supervisor);
+  ::close(out[0]);
   kill_all_with(token);
 }
 

@@ -11,6 +11,7 @@
 #include "net/attach.h"
 #include "net/loopback.h"
 #include "util/fd_passing.h"
+#include "util/resident.h"
 #include "util/sys.h"
 
 namespace sandbox::net {
@@ -49,7 +50,7 @@ void clear_command_line() noexcept {
 
 // The helper: the caller's uid in the parent user namespace, so it holds
 // every capability in init's (the caller owns it) and none on the host.
-[[noreturn]] void run_helper(int channel, AfterInit after_init) {
+[[noreturn]] void run_helper(int channel, AfterInit after_init, const util::CodeRanges& code) {
   int word = 0;
   int init = -1;
   int err = util::receive_fd(channel, 0, &word, &init);  // EPIPE: init ended first
@@ -69,6 +70,10 @@ void clear_command_line() noexcept {
     // `$(sandbox ...)` would wait for its EOF).
     if (init > 0) sys::close_range(0, static_cast<unsigned>(init) - 1);
     sys::close_range(static_cast<unsigned>(init) + 1, ~0U);
+    // And it waits the sandbox's whole life: the code it ran to get here
+    // (faulted in around each call, spread over the launcher's text) need
+    // not stay mapped, as the supervisor and init give theirs back.
+    util::drop_resident(code);
     pollfd exited{init, POLLIN, 0};  // the pidfd is readable once init has exited
     while (::poll(&exited, 1, -1) < 0 && errno == EINTR) {
     }
@@ -86,6 +91,7 @@ Result<NamespaceHelper> NamespaceHelper::start(AfterInit after_init) {
   helper.stays_ = after_init.run != nullptr;
   helper.helper_end_ = std::move(channel->first);
   helper.init_end_ = std::move(channel->second);
+  const util::CodeRanges code = util::code_ranges();  // here: dl_iterate_phdr takes a lock
   int pidfd = -1;
   sys::CloneArgs args;
   args.flags = CLONE_PIDFD;
@@ -95,7 +101,7 @@ Result<NamespaceHelper> NamespaceHelper::start(AfterInit after_init) {
   if (pid < 0) return Error::from_errno("cannot start the network namespace helper (clone3)");
   if (pid == 0) {
     helper.init_end_.reset();  // EOF once init and the supervisor let go of it
-    run_helper(helper.helper_end_.get(), after_init);
+    run_helper(helper.helper_end_.get(), after_init, code);
   }
   helper.pidfd_ = UniqueFd(pidfd);
   return helper;

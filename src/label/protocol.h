@@ -9,7 +9,7 @@
 //   kill -> {"ok": true} once no process of the sandbox is left, or
 //           {"ok": false, "error": "..."}; only the owner (same uid, checked
 //           with SO_PEERCRED) or root may kill.
-// Running sandboxes are found by their listening names (registry/unix_listeners.h).
+// Running sandboxes are found by their listening names (util/unix_listeners.h).
 #pragma once
 
 #include <sys/types.h>

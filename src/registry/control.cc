@@ -17,7 +17,7 @@
 
 #include "label/label.h"
 #include "label/protocol.h"
-#include "registry/unix_listeners.h"
+#include "util/unix_listeners.h"
 #include "util/unique_fd.h"
 
 namespace sandbox::registry {
@@ -84,7 +84,7 @@ bool refused(const std::string& reply) {
 std::vector<Level> running_levels() {
   std::vector<Level> levels;
   // An error leaves the list empty, as an unreadable table always did.
-  const auto names = listening_abstract_unix_names();
+  const auto names = util::listening_abstract_unix_names();
   if (!names) return levels;
   constexpr std::string_view kPrefix = "sandbox/";
   for (const auto& name : *names) {

@@ -5,9 +5,9 @@
 
 #include <charconv>
 #include <cstdlib>
-#include <fstream>
 #include <set>
-#include <sstream>
+
+#include "util/unix_listeners.h"
 
 namespace sandbox::x11 {
 namespace {
@@ -20,18 +20,19 @@ bool exists(const std::string& path) {
   return ::lstat(path.c_str(), &st) == 0;
 }
 
-// Display numbers of the abstract X sockets bound in our network namespace.
+// Display numbers of the abstract X sockets listening in our network
+// namespace (util/unix_listeners.h: one read of /proc/net/unix could skip a
+// row while other sockets come and go).
 std::set<unsigned> abstract_displays() {
   std::set<unsigned> numbers;
-  std::ifstream table("/proc/net/unix");
-  std::string line;
-  const std::string prefix = std::string("@") + kSocketDir + "/X";
-  while (std::getline(table, line)) {
-    const auto at = line.find(prefix);
-    if (at == std::string::npos) continue;
+  auto names = util::listening_abstract_unix_names();
+  if (!names) return numbers;  // the lock files and path sockets are checked as well
+  const std::string prefix = std::string(kSocketDir) + "/X";
+  for (const std::string& name : *names) {
+    if (name.compare(0, prefix.size(), prefix) != 0) continue;
     unsigned n = 0;
-    const char* first = line.data() + at + prefix.size();
-    auto [ptr, ec] = std::from_chars(first, line.data() + line.size(), n);
+    const char* first = name.data() + prefix.size();
+    auto [ptr, ec] = std::from_chars(first, name.data() + name.size(), n);
     if (ec == std::errc() && ptr != first) numbers.insert(n);
   }
   return numbers;

@@ -1,5 +1,5 @@
 // running_levels() lists every running sandbox while other Unix sockets come
-// and go (registry/unix_listeners.cc says why /proc/net/unix could not).
+// and go (util/unix_listeners.cc says why /proc/net/unix could not).
 //
 // In a child inside fresh user and network namespaces (uid 65534 can make
 // them; only our sockets are in the table, so no sandbox of the machine
@@ -33,12 +33,14 @@
 #include <vector>
 
 #include "label/label.h"
-#include "registry/unix_listeners.h"
+#include "util/unix_listeners.h"
 #include "sandbox/registry.h"
 #include "util/unique_fd.h"
 
 using sandbox::UniqueFd;
 using namespace sandbox::registry;
+using sandbox::util::listening_abstract_unix_names;
+using sandbox::util::ListenerSource;
 
 namespace {
 

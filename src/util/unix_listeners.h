@@ -1,6 +1,6 @@
 // The names of the listening abstract Unix sockets of this network namespace:
 // how the running sandboxes are found (each listens on its label's name,
-// label/label.h).
+// label/label.h) and which X displays are taken (x11/display.h).
 #pragma once
 
 #include <string>
@@ -8,7 +8,7 @@
 
 #include "sandbox/error.h"
 
-namespace sandbox::registry {
+namespace sandbox::util {
 
 // Each name without its leading NUL ("sandbox/c1,c2"), in no particular
 // order, each once. Read with NETLINK_SOCK_DIAG; from /proc/net/unix only
@@ -22,4 +22,4 @@ Result<std::vector<std::string>> listening_abstract_unix_names();
 enum class ListenerSource { sock_diag, proc_net_unix };
 Result<std::vector<std::string>> listening_abstract_unix_names(ListenerSource source);
 
-}  // namespace sandbox::registry
+}  // namespace sandbox::util

@@ -28,7 +28,7 @@
 // two recvmsg() calls. (tests/unit/running_levels_test.cc: under churn, one
 // read of /proc/net/unix left a listener out in 16-35% of calls, one dump
 // without the repeat in 0.6%, this in none of 20,000.)
-#include "registry/unix_listeners.h"
+#include "util/unix_listeners.h"
 
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
@@ -47,7 +47,7 @@
 
 #include "util/unique_fd.h"
 
-namespace sandbox::registry {
+namespace sandbox::util {
 namespace {
 
 // Larger than any skb of a dump (SKB_WITH_OVERHEAD(32768)): no reply is
@@ -231,4 +231,4 @@ Result<std::vector<std::string>> listening_abstract_unix_names() {
   return sorted_unique(std::move(names));
 }
 
-}  // namespace sandbox::registry
+}  // namespace sandbox::util

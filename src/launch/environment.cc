@@ -4,6 +4,8 @@
 #include <array>
 #include <string_view>
 
+#include "util/env.h"
+
 namespace sandbox::launch {
 namespace {
 
@@ -30,13 +32,6 @@ bool passes_through(const std::string& name) {
   return std::find(kPassThrough.begin(), kPassThrough.end(), name) != kPassThrough.end();
 }
 
-std::string lookup(const std::vector<std::string>& env, const std::string& name) {
-  for (const auto& e : env) {
-    if (name_of(e) == name) return e.substr(name.size() + 1);
-  }
-  return {};
-}
-
 std::vector<std::string> build_environment(const Policy& policy, const EnvironmentInputs& in) {
   std::vector<std::string> env;
   for (const auto& entry : in.caller) {
@@ -46,7 +41,7 @@ std::vector<std::string> build_environment(const Policy& policy, const Environme
                       policy.keep_env.end();
     if (passes_through(name) || kept) set(env, name, entry.substr(name.size() + 1));
   }
-  if (lookup(env, "PATH").empty()) set(env, "PATH", std::string(kDefaultPath));
+  if (util::env_value(env, "PATH").empty()) set(env, "PATH", std::string(kDefaultPath));
   set(env, "HOME", in.home);
   set(env, "USER", in.user);
   set(env, "LOGNAME", in.user);

@@ -21,7 +21,4 @@ bool passes_through(const std::string& name);
 
 std::vector<std::string> build_environment(const Policy& policy, const EnvironmentInputs& in);
 
-// The value of NAME in a "K=V" list, or "" when absent.
-std::string lookup(const std::vector<std::string>& env, const std::string& name);
-
 }  // namespace sandbox::launch

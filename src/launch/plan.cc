@@ -26,6 +26,7 @@
 #include "seccomp/cache.h"
 #include "util/path.h"
 #include "util/sys.h"
+#include "util/env.h"
 
 namespace sandbox::launch {
 namespace {
@@ -67,7 +68,7 @@ Caller identify_caller(const Command& command) {
   std::vector<char> buf(16384);
   passwd* pw = find_passwd(c.uid, &entry, buf);
   c.user = pw != nullptr ? pw->pw_name : std::to_string(c.uid);
-  const std::string home = lookup(command.env, "HOME");
+  const std::string home = util::env_value(command.env, "HOME");
   if (!home.empty() && home[0] == '/') {
     c.home = home;
   } else if (pw != nullptr && pw->pw_dir != nullptr && pw->pw_dir[0] == '/') {
@@ -307,7 +308,7 @@ Result<LaunchPlan> make_plan(const SealedPolicy& sealed, const Command& command,
   plan.env = build_environment(policy, inputs);
 
   std::vector<PathGrant> command_grant;
-  auto candidates = resolve_command(argv[0], lookup(plan.env, "PATH"), plan.cwd, command_grant);
+  auto candidates = resolve_command(argv[0], util::env_value(plan.env, "PATH"), plan.cwd, command_grant);
   if (!candidates) return std::move(candidates).error();
   plan.exec_candidates = std::move(*candidates);
   // A PATH candidate under a system tree (bound from the host at the same
@@ -343,8 +344,8 @@ Result<LaunchPlan> make_plan(const SealedPolicy& sealed, const Command& command,
   fs::add_etc_to_view(plan.view, plan.etc);
   mark("plan: /etc");
   if (!without_namespaces) {  // without a view the host's tree is what the program sees
-    const std::string caller_path = lookup(command.env, "PATH");
-    Notices notices = plan_notices({policy, argv, plan.cwd, plan.home, lookup(plan.env, "PATH"), caller_path,
+    const std::string caller_path = util::env_value(command.env, "PATH");
+    Notices notices = plan_notices({policy, argv, plan.cwd, plan.home, util::env_value(plan.env, "PATH"), caller_path,
                                     plan.exec_candidates, binds, plan.view});
     plan.notices.insert(plan.notices.end(), notices.lines.begin(), notices.lines.end());
     plan.missing_interpreter = std::move(notices.missing_interpreter);

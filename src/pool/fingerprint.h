@@ -4,7 +4,8 @@
 // it when the caller's sealed policy is that profile, except for the parts
 // that are applied per job outside the sandbox's making: --timeout (the
 // client's own deadline against init's pidfd, as the supervisor's cold).
-// Both sides compare this text, never the whole policy.
+// Both sides compare this text, never the whole policy, and their mount
+// namespaces.
 #pragma once
 
 #include <string>
@@ -14,5 +15,10 @@
 namespace sandbox::pool {
 
 std::string policy_fingerprint(Policy policy);
+
+// "dev:ino" of this process's mount namespace ("" when unreadable): a warm
+// view is a copy of the service's mount table, so the client must be in the
+// same mount namespace.
+std::string mount_namespace_id();
 
 }  // namespace sandbox::pool

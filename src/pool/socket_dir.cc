@@ -5,22 +5,11 @@
 
 #include <cerrno>
 
+#include "util/env.h"
+
 namespace sandbox::pool {
-namespace {
-
-std::string lookup(const std::vector<std::string>& env, const std::string& key) {
-  for (const auto& entry : env) {
-    if (entry.size() > key.size() && entry.compare(0, key.size(), key) == 0 && entry[key.size()] == '=') {
-      return entry.substr(key.size() + 1);
-    }
-  }
-  return {};
-}
-
-}  // namespace
-
 std::string socket_dir(const std::vector<std::string>& env) {
-  const std::string runtime = lookup(env, "XDG_RUNTIME_DIR");
+  const std::string runtime = util::env_value(env, "XDG_RUNTIME_DIR");
   if (!runtime.empty() && runtime[0] == '/') return runtime + "/sandbox";
   if (::geteuid() == 0) return "/run/sandbox";
   return {};

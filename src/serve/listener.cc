@@ -11,8 +11,7 @@
 #include <cstring>
 
 #include "pool/socket_dir.h"
-
-extern char** environ;
+#include "util/env.h"
 
 namespace sandbox::service {
 namespace {
@@ -41,9 +40,7 @@ Result<Listener> listen_for_jobs() {
     listener.fd = UniqueFd(fd);
     return listener;
   }
-  std::vector<std::string> env;
-  for (char** e = environ; *e != nullptr; ++e) env.emplace_back(*e);
-  const std::string dir = pool::socket_dir(env);
+  const std::string dir = pool::socket_dir(util::this_environment());
   if (dir.empty()) {
     return Error("no place for the pool's socket: XDG_RUNTIME_DIR is not set")
         .with_hint("set XDG_RUNTIME_DIR to a directory of your own (systemd sets it for a login session)");

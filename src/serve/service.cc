@@ -7,7 +7,6 @@
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -26,9 +25,8 @@
 #include "sandbox/sandbox.h"
 #include "sandbox/serve.h"
 #include "serve/listener.h"
+#include "util/env.h"
 #include "util/sys.h"
-
-extern char** environ;
 
 namespace sandbox {
 namespace {
@@ -42,19 +40,6 @@ constexpr auto kRefillAfter = std::chrono::milliseconds(50);
 constexpr auto kReadyWait = std::chrono::milliseconds(1000);  // a job waits this long for a warm sandbox in the making
 
 void say(const std::string& line) { std::cerr << "sandbox --serve: " << line << std::endl; }
-
-std::vector<std::string> this_environment() {
-  std::vector<std::string> env;
-  for (char** e = environ; *e != nullptr; ++e) env.emplace_back(*e);
-  return env;
-}
-
-// "dev:ino" of one of our namespaces.
-std::string namespace_id(const char* path) {
-  struct stat st {};
-  if (::stat(path, &st) != 0) return {};
-  return std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
-}
 
 struct Warm {
   pid_t pid = -1;
@@ -104,8 +89,8 @@ class Service {
 
 Result<void> Service::prepare() {
   fingerprint_ = pool::policy_fingerprint(sealed_.policy());
-  mount_ns_ = namespace_id("/proc/self/ns/mnt");
-  env_ = this_environment();
+  mount_ns_ = pool::mount_namespace_id();
+  env_ = util::this_environment();
   sigset_t set;
   sigemptyset(&set);
   for (int sig : {SIGTERM, SIGINT, SIGHUP, SIGCHLD, SIGPIPE}) sigaddset(&set, sig);

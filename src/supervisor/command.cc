@@ -4,15 +4,14 @@
 #include <climits>
 
 #include "sandbox/command.h"
-
-extern char** environ;
+#include "util/env.h"
 
 namespace sandbox {
 
 Command Command::from_this_process(std::vector<std::string> argv) {
   Command command;
   command.argv = std::move(argv);
-  for (char** e = environ; e != nullptr && *e != nullptr; ++e) command.env.emplace_back(*e);
+  command.env = util::this_environment();
   char buf[PATH_MAX];
   if (::getcwd(buf, sizeof(buf)) != nullptr) command.cwd = buf;
   return command;

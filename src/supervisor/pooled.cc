@@ -21,26 +21,12 @@
 #include "supervisor/child_state.h"
 #include "supervisor/reserve.h"
 #include "supervisor/timeout.h"
+#include "util/env.h"
 
 namespace sandbox::supervisor {
 namespace {
 
 constexpr int kAnswerTimeoutMs = 10000;
-
-std::string lookup(const std::vector<std::string>& env, const std::string& key) {
-  for (const auto& entry : env) {
-    if (entry.size() > key.size() && entry.compare(0, key.size(), key) == 0 && entry[key.size()] == '=') {
-      return entry.substr(key.size() + 1);
-    }
-  }
-  return {};
-}
-
-std::string namespace_id(const char* path) {
-  struct stat st {};
-  if (::stat(path, &st) != 0) return {};
-  return std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
-}
 
 // What the pool does not carry: such a job goes cold without asking.
 const char* not_for_the_pool(const Policy& policy, const Command& command) {
@@ -124,7 +110,7 @@ std::optional<Result<Child>> try_pool(const SealedPolicy& sealed, const Command&
   const std::string label = policy.type + ":" + reservation->level.str();
 
   std::vector<std::string> fields = {pool::policy_fingerprint(policy), label, command.cwd,
-                                     namespace_id("/proc/self/ns/mnt")};
+                                     pool::mount_namespace_id()};
   pool::push_list(fields, command.argv);
   pool::push_list(fields, command.env);
   const auto started = std::chrono::steady_clock::now();
@@ -185,7 +171,7 @@ std::optional<Result<Child>> try_pool(const SealedPolicy& sealed, const Command&
 }  // namespace
 
 std::optional<Result<Child>> spawn_pooled(const SealedPolicy& sealed, const Command& command) {
-  const std::string mode = lookup(command.env, "SANDBOX_POOL");
+  const std::string mode = util::env_value(command.env, "SANDBOX_POOL");
   if (mode == "off") return std::nullopt;
   std::string why;
   auto pooled = try_pool(sealed, command, why);

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "util/env.h"
 #include "util/unix_listeners.h"
 
 namespace sandbox::x11 {
@@ -64,19 +65,8 @@ Result<unsigned> parse_local_display(const std::string& display) {
   return number;
 }
 
-namespace {
-std::string value_of(const std::vector<std::string>& env, const std::string& name) {
-  for (const auto& entry : env) {
-    if (entry.size() > name.size() && entry.compare(0, name.size(), name) == 0 && entry[name.size()] == '=') {
-      return entry.substr(name.size() + 1);
-    }
-  }
-  return {};
-}
-}  // namespace
-
 Result<CallerDisplay> caller_display(const std::vector<std::string>& env) {
-  const std::string display = value_of(env, "DISPLAY");
+  const std::string display = util::env_value(env, "DISPLAY");
   if (display.empty()) {
     return Error("-X: DISPLAY is not set: there is no X display to show the program's window on")
         .with_hint("run it from a graphical session, or set DISPLAY");
@@ -92,9 +82,9 @@ Result<CallerDisplay> caller_display(const std::vector<std::string>& env) {
                              caller.socket)
         .with_hint("is the X server running and listening on its unix socket?");
   }
-  if (const std::string xauthority = value_of(env, "XAUTHORITY"); !xauthority.empty()) {
+  if (const std::string xauthority = util::env_value(env, "XAUTHORITY"); !xauthority.empty()) {
     caller.xauthority = xauthority;
-  } else if (const std::string home = value_of(env, "HOME"); !home.empty() && home[0] == '/') {
+  } else if (const std::string home = util::env_value(env, "HOME"); !home.empty() && home[0] == '/') {
     caller.xauthority = home + "/.Xauthority";
   }
   return caller;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "launch/environment.h"
+#include "util/env.h"
 
 namespace sandbox::launch {
 namespace {
@@ -37,10 +38,10 @@ TEST(Environment, CallerSecretsAreDropped) {
   const auto env = build({"PATH=/usr/bin", "LANG=C.UTF-8", "LC_TIME=de_DE", "TZ=UTC",
                           "SSH_AUTH_SOCK=/run/ssh", "GITHUB_TOKEN=secret", "LD_PRELOAD=/x.so",
                           "DISPLAY=:0"});
-  EXPECT_EQ(lookup(env, "PATH"), "/usr/bin");
-  EXPECT_EQ(lookup(env, "LANG"), "C.UTF-8");
-  EXPECT_EQ(lookup(env, "LC_TIME"), "de_DE");
-  EXPECT_EQ(lookup(env, "TZ"), "UTC");
+  EXPECT_EQ(util::env_value(env, "PATH"), "/usr/bin");
+  EXPECT_EQ(util::env_value(env, "LANG"), "C.UTF-8");
+  EXPECT_EQ(util::env_value(env, "LC_TIME"), "de_DE");
+  EXPECT_EQ(util::env_value(env, "TZ"), "UTC");
   for (const char* name : {"SSH_AUTH_SOCK", "GITHUB_TOKEN", "LD_PRELOAD", "DISPLAY"}) {
     EXPECT_EQ(count(env, name), 0U) << name;
   }
@@ -49,26 +50,26 @@ TEST(Environment, CallerSecretsAreDropped) {
 TEST(Environment, IdentityAndLabelAreSetNotInherited) {
   const auto env = build({"HOME=/caller", "USER=mallory", "SHELL=/bin/zsh",
                           "SANDBOX_LABEL=forged", "LOGNAME=mallory"});
-  EXPECT_EQ(lookup(env, "HOME"), "/home/alice");
-  EXPECT_EQ(lookup(env, "USER"), "alice");
-  EXPECT_EQ(lookup(env, "LOGNAME"), "alice");
-  EXPECT_EQ(lookup(env, "SHELL"), "/bin/sh");
-  EXPECT_EQ(lookup(env, "SANDBOX_LABEL"), "sandbox_t:s0:c1,c2");
+  EXPECT_EQ(util::env_value(env, "HOME"), "/home/alice");
+  EXPECT_EQ(util::env_value(env, "USER"), "alice");
+  EXPECT_EQ(util::env_value(env, "LOGNAME"), "alice");
+  EXPECT_EQ(util::env_value(env, "SHELL"), "/bin/sh");
+  EXPECT_EQ(util::env_value(env, "SANDBOX_LABEL"), "sandbox_t:s0:c1,c2");
   for (const char* name : {"HOME", "USER", "LOGNAME", "SHELL", "SANDBOX_LABEL"}) {
     EXPECT_EQ(count(env, name), 1U) << name;
   }
 }
 
 TEST(Environment, MissingPathGetsADefault) {
-  EXPECT_EQ(lookup(build({}), "PATH"), "/usr/local/bin:/usr/bin:/bin");
-  EXPECT_EQ(lookup(build({"PATH="}), "PATH"), "/usr/local/bin:/usr/bin:/bin");
+  EXPECT_EQ(util::env_value(build({}), "PATH"), "/usr/local/bin:/usr/bin:/bin");
+  EXPECT_EQ(util::env_value(build({"PATH="}), "PATH"), "/usr/local/bin:/usr/bin:/bin");
 }
 
 TEST(Environment, KeepEnvHandsOverNamedVariablesOnly) {
   Policy policy;
   policy.keep_env = {"SSH_AUTH_SOCK", "ABSENT"};
   const auto env = build({"SSH_AUTH_SOCK=/run/ssh", "GITHUB_TOKEN=secret"}, policy);
-  EXPECT_EQ(lookup(env, "SSH_AUTH_SOCK"), "/run/ssh");
+  EXPECT_EQ(util::env_value(env, "SSH_AUTH_SOCK"), "/run/ssh");
   EXPECT_EQ(count(env, "GITHUB_TOKEN"), 0U);
   EXPECT_EQ(count(env, "ABSENT"), 0U);  // kept only if the caller has it
 }
@@ -77,10 +78,10 @@ TEST(Environment, SetenvWinsOverEverything) {
   Policy policy;
   policy.setenv = {"FOO=bar", "PATH=/opt/bin", "HOME=/work", "EQ=a=b", "EMPTY="};
   const auto env = build({"PATH=/usr/bin", "FOO=caller"}, policy);
-  EXPECT_EQ(lookup(env, "FOO"), "bar");
-  EXPECT_EQ(lookup(env, "PATH"), "/opt/bin");
-  EXPECT_EQ(lookup(env, "HOME"), "/work");
-  EXPECT_EQ(lookup(env, "EQ"), "a=b");
+  EXPECT_EQ(util::env_value(env, "FOO"), "bar");
+  EXPECT_EQ(util::env_value(env, "PATH"), "/opt/bin");
+  EXPECT_EQ(util::env_value(env, "HOME"), "/work");
+  EXPECT_EQ(util::env_value(env, "EQ"), "a=b");
   EXPECT_EQ(count(env, "EMPTY"), 1U);
   EXPECT_EQ(count(env, "PATH"), 1U);
   EXPECT_EQ(count(env, "FOO"), 1U);
@@ -88,7 +89,7 @@ TEST(Environment, SetenvWinsOverEverything) {
 
 TEST(Environment, MalformedCallerEntriesAreSkipped) {
   const auto env = build({"NOEQUALS", "=x", "TERM=xterm"});
-  EXPECT_EQ(lookup(env, "TERM"), "xterm");
+  EXPECT_EQ(util::env_value(env, "TERM"), "xterm");
   for (const auto& e : env) {
     EXPECT_NE(e.find('='), std::string::npos) << e;
     EXPECT_NE(e.front(), '=') << e;
@@ -97,9 +98,9 @@ TEST(Environment, MalformedCallerEntriesAreSkipped) {
 
 TEST(Environment, LookupFindsExactNames) {
   const std::vector<std::string> env = {"PATHX=1", "PATH=/bin", "A=x=y"};
-  EXPECT_EQ(lookup(env, "PATH"), "/bin");
-  EXPECT_EQ(lookup(env, "A"), "x=y");
-  EXPECT_EQ(lookup(env, "PAT"), "");
+  EXPECT_EQ(util::env_value(env, "PATH"), "/bin");
+  EXPECT_EQ(util::env_value(env, "A"), "x=y");
+  EXPECT_EQ(util::env_value(env, "PAT"), "");
 }
 
 }  // namespace

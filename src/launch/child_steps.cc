@@ -41,16 +41,8 @@ int enter_working_directory(const LaunchPlan& plan) {
 }
 
 int close_all_but(int keep, int also) {
-  int lo = keep < also ? keep : also;
-  int hi = keep < also ? also : keep;
-  if (lo < 0) lo = hi;  // one to keep (or none: both -1)
-  unsigned first = 0;
-  for (int fd : {lo, hi}) {
-    if (fd < 0 || static_cast<unsigned>(fd) < first) continue;
-    if (static_cast<unsigned>(fd) > first && sys::close_range(first, static_cast<unsigned>(fd) - 1) != 0) return errno;
-    first = static_cast<unsigned>(fd) + 1;
-  }
-  return sys::close_range(first, ~0U) == 0 ? 0 : errno;
+  int fds[] = {keep, also};
+  return sys::close_all_except(0, fds, 2);
 }
 
 int await_tracer(const LaunchPlan& plan) {

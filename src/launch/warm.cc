@@ -7,7 +7,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <charconv>
 
@@ -35,14 +34,7 @@ int keep_only_own_descriptors(const LaunchPlan& plan, int control_fd) {
   for (int fd : plan.source_fds) {
     if (fd >= 0) keep.push_back(fd);
   }
-  std::sort(keep.begin(), keep.end());
-  unsigned first = 3;
-  for (int fd : keep) {
-    if (fd < 3 || static_cast<unsigned>(fd) < first) continue;  // -1: none
-    if (static_cast<unsigned>(fd) > first && sys::close_range(first, static_cast<unsigned>(fd) - 1) != 0) return errno;
-    first = static_cast<unsigned>(fd) + 1;
-  }
-  return sys::close_range(first, ~0U) == 0 ? 0 : errno;
+  return sys::close_all_except(3, keep.data(), keep.size());
 }
 
 // While warm, init holds none of the service's standard descriptors.

@@ -68,8 +68,8 @@ void clear_command_line() noexcept {
     // init's pidfd alone. Not the label's socket (an ended sandbox would
     // stay listed and its label reserved), not the caller's stdio (a
     // `$(sandbox ...)` would wait for its EOF).
-    if (init > 0) sys::close_range(0, static_cast<unsigned>(init) - 1);
-    sys::close_range(static_cast<unsigned>(init) + 1, ~0U);
+    int keep[] = {init};
+    sys::close_all_except(0, keep, 1);
     // And it waits the sandbox's whole life: the code it ran to get here
     // (faulted in around each call, spread over the launcher's text) need
     // not stay mapped, as the supervisor and init give theirs back.

@@ -2,6 +2,9 @@
 
 #include <linux/openat2.h>
 
+#include <cerrno>
+#include <utility>
+
 namespace sandbox::sys {
 
 pid_t clone3(CloneArgs& args) {
@@ -21,6 +24,19 @@ int waitid(idtype_t type, id_t id, siginfo_t* info, int options, struct rusage* 
 }
 int close_range(unsigned first, unsigned last, unsigned flags) {
   return static_cast<int>(::syscall(SYS_close_range, first, last, flags));
+}
+
+int close_all_except(unsigned first, int* keep, std::size_t count) noexcept {
+  for (std::size_t i = 1; i < count; ++i) {  // insertion sort: a handful, no allocation
+    for (std::size_t j = i; j > 0 && keep[j - 1] > keep[j]; --j) std::swap(keep[j - 1], keep[j]);
+  }
+  for (std::size_t i = 0; i < count; ++i) {
+    if (keep[i] < 0 || static_cast<unsigned>(keep[i]) < first) continue;
+    const auto fd = static_cast<unsigned>(keep[i]);
+    if (fd > first && close_range(first, fd - 1) != 0) return errno;
+    first = fd + 1;
+  }
+  return close_range(first, ~0U) == 0 ? 0 : errno;
 }
 int openat2(int dirfd, const char* path, int flags, unsigned mode, std::uint64_t resolve) {
   open_how how{};

@@ -14,6 +14,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include <cstddef>
 #include <cstdint>
 
 namespace sandbox::sys {
@@ -41,6 +42,10 @@ int pidfd_open(pid_t pid, unsigned flags = 0);
 int pidfd_getfd(int pidfd, int fd);
 int pidfd_send_signal(int pidfd, int sig);
 int close_range(unsigned first, unsigned last, unsigned flags = 0);
+// Closes every descriptor from `first` up but those in keep[0, count) (-1
+// entries and those below `first` are ignored; keep is sorted in place).
+// Allocates nothing: safe between clone and exec. 0, or the errno.
+int close_all_except(unsigned first, int* keep, std::size_t count) noexcept;
 // waitid(2) as the kernel has it: also returns the rusage of the reaped
 // child, which includes every descendant it reaped itself.
 int waitid(idtype_t type, id_t id, siginfo_t* info, int options, struct rusage* usage);

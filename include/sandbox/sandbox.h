@@ -75,6 +75,15 @@ void hold_forwarded_signals();
 // Starts command under the sealed policy.
 Result<Child> spawn(const SealedPolicy& policy, const Command& command);
 
+// sandbox's own informational lines for the caller's stderr (not errors),
+// each "sandbox: ...\n": which mechanism enforces each limit, what
+// --best-effort skipped, and the notices of what the user cannot see.
+// "" when there are none. The `sandbox` command prints them before the
+// program runs (unless -q); the warm pool's service makes them for its
+// lean client, so that both say the same.
+std::string informational_lines(const std::vector<LimitEnforcement>& limits, const std::vector<std::string>& skipped,
+                                const std::vector<std::string>& notices);
+
 // A profile by name ("web": looked up in $XDG_CONFIG_HOME/sandbox/profiles,
 // /etc/sandbox/profiles, then the shipped ones) or by file (a '/' or .toml):
 // its effective policy, ready to change and seal (DESIGN §5).

@@ -11,6 +11,12 @@
 // table changes.
 #pragma once
 
+#include <string>
+#include <vector>
+
+#include "sandbox/error.h"
+#include "sandbox/outcome.h"
+
 namespace sandbox {
 
 struct ServeOptions {
@@ -24,5 +30,20 @@ struct ServeOptions {
 // on the socket systemd passed (LISTEN_FDS, the shipped sandbox-pool.socket)
 // or binds pool::socket_path() itself. Process-wide: it owns its signals.
 int serve(const ServeOptions& options);
+
+// The warm pool's lean client (src/lean/client.cc, before glibc starts)
+// handles a pooled job's plain exit itself; for every other end (a setup
+// or exec failure, the sandbox killed) it starts `sandbox
+// --render-pooled-outcome CMD...`, so that the words are the full
+// command's. Internal to the sandbox command, not an option to give.
+// Descriptor `fd` holds what the lean client received: the service's
+// `accepted` datagram (a u32 size, then its bytes), then init's reports
+// (a u32 count, then the launch::Report structs).
+inline constexpr char kRenderPooledOutcome[] = "--render-pooled-outcome";
+struct PooledOutcome {
+  Outcome outcome;
+  bool quiet = false;  // the service's policy was -q: no hint
+};
+Result<PooledOutcome> read_pooled_outcome(int fd, const std::vector<std::string>& argv);
 
 }  // namespace sandbox

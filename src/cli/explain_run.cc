@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/explain_hint.h"
 #include "sandbox/options.h"
 
 namespace sandbox::cli {
@@ -88,7 +89,7 @@ void hint_explain(const Policy& policy, const Outcome& outcome) {
   if (policy.explain != ExplainMode::off || policy.quiet || ::isatty(2) != 1) return;
   if (outcome.kind != Outcome::Kind::exited && outcome.kind != Outcome::Kind::signaled) return;
   if (outcome.exit_status() == 0) return;
-  std::fputs("sandbox: the program failed; sandbox --explain shows what it was denied\n", stderr);
+  std::fputs(kExplainHint, stderr);
 }
 
 }  // namespace sandbox::cli

@@ -2,18 +2,10 @@
 
 #include <iostream>
 
-#include "sandbox/limits.h"
-
 namespace sandbox::cli {
 
 void print_informational(const Child& child) {
-  if (const auto limits = describe_limits(child.limits()); !limits.empty()) {
-    std::cerr << "sandbox: limits: " << limits << '\n';
-  }
-  for (const auto& skipped : child.skipped()) {
-    std::cerr << "sandbox: --best-effort: running without " << skipped << '\n';
-  }
-  for (const auto& notice : child.notices()) std::cerr << "sandbox: " << notice << '\n';
+  std::cerr << informational_lines(child.limits(), child.skipped(), child.notices());
 }
 
 }  // namespace sandbox::cli

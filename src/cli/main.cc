@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "cli/explain_run.h"
 #include "cli/informational.h"
@@ -35,6 +38,17 @@ int fail(const sandbox::Error& error) {
 
 int main(int argc, char** argv) {
   ensure_standard_fds();
+  if (argc >= 2 && std::strcmp(argv[1], sandbox::kRenderPooledOutcome) == 0) {  // the lean client's words
+    constexpr int kOutcomeFd = 3;
+    auto pooled = sandbox::read_pooled_outcome(kOutcomeFd, std::vector<std::string>(argv + 2, argv + argc));
+    ::close(kOutcomeFd);
+    if (!pooled) return fail(pooled.error());
+    if (!pooled->outcome.message.empty()) std::cerr << "sandbox: " << pooled->outcome.message << '\n';
+    sandbox::Policy policy;
+    policy.quiet = pooled->quiet;
+    sandbox::cli::hint_explain(policy, pooled->outcome);
+    return pooled->outcome.exit_status();
+  }
   auto invocation = sandbox::cli::parse(argc, argv);
   if (!invocation) return fail(invocation.error());
   if (invocation->action == sandbox::cli::Invocation::Action::help) {

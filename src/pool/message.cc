@@ -10,14 +10,6 @@
 namespace sandbox::pool {
 namespace {
 
-constexpr std::uint32_t kMagic = 0x50584253;  // "SBXP"
-
-struct Header {
-  std::uint32_t magic = kMagic;
-  Kind kind = Kind::job;
-  std::uint32_t count = 0;
-};
-
 void put_u32(std::string& out, std::uint32_t value) {
   out.append(reinterpret_cast<const char*>(&value), sizeof(value));
 }
@@ -113,20 +105,27 @@ Result<Message> receive_message(int socket, int timeout_ms) {
     }
   }
   if ((msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0) return Error("a pool message was truncated", EMSGSIZE);
-  const std::size_t got = static_cast<std::size_t>(n);
+  auto parsed = parse_message(data.data(), static_cast<std::size_t>(n));
+  if (!parsed) return parsed;
+  parsed->fds = std::move(out.fds);
+  return parsed;
+}
+
+Result<Message> parse_message(const char* data, std::size_t got) {
+  Message out;
   Header header;
   if (got < sizeof(header)) return Error("a pool message is too short", EPROTO);
-  std::memcpy(&header, data.data(), sizeof(header));
+  std::memcpy(&header, data, sizeof(header));
   if (header.magic != kMagic) return Error("not a pool message", EPROTO);
   out.kind = header.kind;
   std::size_t at = sizeof(header);
   for (std::uint32_t i = 0; i < header.count; ++i) {
     std::uint32_t length = 0;
     if (got - at < sizeof(length)) return Error("a pool message is cut short", EPROTO);
-    std::memcpy(&length, data.data() + at, sizeof(length));
+    std::memcpy(&length, data + at, sizeof(length));
     at += sizeof(length);
     if (got - at < length) return Error("a pool message is cut short", EPROTO);
-    out.fields.emplace_back(data.data() + at, length);
+    out.fields.emplace_back(data + at, length);
     at += length;
   }
   return out;

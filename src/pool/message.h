@@ -10,6 +10,7 @@
 //   service -> warm     dispatch  the job's per-job part; fds: the client's
 //                                 connection, 0, 1, 2, the Landlock ruleset
 //   warm -> service     ready     the warm sandbox waits for a job
+//   lean client -> service  lean_job  see pool/wire.h
 //
 // After `accepted`, the connection carries init's launch::Report structs
 // (launch/step.h), each one datagram, as the cold path's report pipe does.
@@ -19,15 +20,12 @@
 #include <string>
 #include <vector>
 
+#include "pool/wire.h"
 #include "sandbox/error.h"
 #include "util/unique_fd.h"
 
 namespace sandbox::pool {
 
-enum class Kind : std::uint32_t { job = 1, accepted, declined, refused, dispatch, ready };
-
-inline constexpr std::size_t kMaxFds = 8;
-inline constexpr std::size_t kMaxMessage = 1 << 20;
 
 struct Message {
   Kind kind = Kind::job;
@@ -45,5 +43,7 @@ Result<void> send_message(int socket, Kind kind, const std::vector<std::string>&
                           const std::vector<int>& fds = {});
 // Waits at most timeout_ms (-1: forever). End of file is an error (EPIPE).
 Result<Message> receive_message(int socket, int timeout_ms);
+// The kind and fields of one datagram's bytes (no descriptors).
+Result<Message> parse_message(const char* data, std::size_t size);
 
 }  // namespace sandbox::pool

@@ -7,17 +7,21 @@
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <vector>
 
 #include "launch/plan.h"
 #include "launch/step.h"
 #include "launch/warm.h"
+#include "pool/carried.h"
 #include "pool/fingerprint.h"
 #include "pool/message.h"
 #include "pool/peer.h"
@@ -25,6 +29,8 @@
 #include "sandbox/sandbox.h"
 #include "sandbox/serve.h"
 #include "serve/listener.h"
+#include "serve/profile_watch.h"
+#include "supervisor/child_state.h"
 #include "util/env.h"
 #include "util/sys.h"
 
@@ -52,7 +58,36 @@ struct Warm {
 struct Running {
   pid_t pid = -1;
   UniqueFd pidfd;
+  // A lean client's job (pool/wire.h): its label is reserved and its
+  // control socket served here, for --list and --kill, while it runs.
+  std::unique_ptr<Child::State> lean;
 };
+
+// "dev:ino" of what `path` names (stat follows /proc's magic links), and
+// the link's own text when `with_link`: the lean client's identities.
+std::string identity(const char* path, bool with_link) {
+  struct stat st {};
+  if (::stat(path, &st) != 0) return {};
+  std::string id = std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+  if (with_link) {
+    char link[4096];
+    const ssize_t n = ::readlink(path, link, sizeof(link));
+    if (n <= 0 || static_cast<std::size_t>(n) >= sizeof(link)) return {};
+    id += ":" + std::string(link, static_cast<std::size_t>(n));
+  }
+  return id;
+}
+
+// The user's profile directory as profile::search_dirs derives it from an
+// environment: a lean client whose HOME or XDG_CONFIG_HOME leads elsewhere
+// would load another default profile.
+std::string user_profile_root(const std::vector<std::string>& env) {
+  const std::string xdg = util::env_value(env, "XDG_CONFIG_HOME");
+  if (!xdg.empty() && xdg[0] == '/') return xdg;
+  const std::string home = util::env_value(env, "HOME");
+  if (!home.empty() && home[0] == '/') return home + "/.config";
+  return {};
+}
 
 class Service {
  public:
@@ -69,6 +104,11 @@ class Service {
   std::optional<std::size_t> wait_for_ready();
   void on_client(UniqueFd connection);
   std::string take_job(int connection, pool::Message& job, std::size_t* warm_index);
+  std::string take_lean_job(int connection, pool::Message& job, std::size_t* warm_index,
+                            std::unique_ptr<Child::State>* lean);
+  std::string dispatch(int connection, pool::Message& job, Command command, const std::string& label,
+                       std::size_t* warm_index, std::unique_ptr<Child::State>* lean);
+  bool reload_if_changed(const char* why);
   void reap(UniqueFd& pidfd);
 
   ServeOptions options_;
@@ -78,6 +118,13 @@ class Service {
   std::string mount_ns_;
   std::vector<std::string> env_;  // ours: the placeholder job's environment
   std::vector<std::string> shape_;  // the warm sandboxes' creation-time part
+  // For the lean client's jobs, which carry no fingerprint: this binary,
+  // our network namespace, the user profile directory our default profile
+  // came from, and the profile files as they were.
+  std::string exe_id_;
+  std::string net_ns_;
+  std::string user_profiles_;
+  service::ProfileWatch profiles_;
   UniqueFd signals_;
   UniqueFd mountinfo_;
   std::vector<Warm> warm_;
@@ -91,6 +138,10 @@ Result<void> Service::prepare() {
   fingerprint_ = pool::policy_fingerprint(sealed_.policy());
   mount_ns_ = pool::mount_namespace_id();
   env_ = util::this_environment();
+  exe_id_ = identity("/proc/self/exe", true);
+  net_ns_ = identity("/proc/self/ns/net", false);
+  user_profiles_ = user_profile_root(env_);
+  profiles_ = service::ProfileWatch::take();
   sigset_t set;
   sigemptyset(&set);
   for (int sig : {SIGTERM, SIGINT, SIGHUP, SIGCHLD, SIGPIPE}) sigaddset(&set, sig);
@@ -239,24 +290,85 @@ std::string Service::take_job(int connection, pool::Message& job, std::size_t* w
   if (mount_ns != mount_ns_) return "the client is in another mount namespace";
   if (fingerprint != fingerprint_) {
     // The default profile may have changed since we started: serve the new one.
-    auto policy = profile::load("default");
-    if (policy) {
-      auto sealed = seal(*policy);
-      if (sealed && pool::policy_fingerprint(sealed->policy()) != fingerprint_) {
-        sealed_ = std::move(*sealed);
-        fingerprint_ = pool::policy_fingerprint(sealed_.policy());
-        drop_all_warm("the default profile changed");
-      }
-    }
+    reload_if_changed("the default profile changed");
     return "another policy than the service's default profile";
   }
-  const std::optional<std::size_t> ready = wait_for_ready();
-  if (!ready) return "no warm sandbox is ready";
-  const std::size_t index = *ready;
   Command command;
   command.argv = std::move(argv);
   command.env = std::move(env);
   command.cwd = cwd;
+  return dispatch(connection, job, std::move(command), label, warm_index, nullptr);
+}
+
+// Loads the default profile again; when its policy differs from the one
+// the warm sandboxes serve, serves the new one from now on. True if so.
+bool Service::reload_if_changed(const char* why) {
+  profiles_ = service::ProfileWatch::take();  // before the load: a change while loading shows next time
+  auto policy = profile::load("default");
+  if (!policy) return false;
+  auto sealed = seal(*policy);
+  if (!sealed || pool::policy_fingerprint(sealed->policy()) == fingerprint_) return false;
+  sealed_ = std::move(*sealed);
+  fingerprint_ = pool::policy_fingerprint(sealed_.policy());
+  drop_all_warm(why);
+  return true;
+}
+
+// The lean client's job (pool/wire.h): it sent no policy, so everything
+// its plain `sandbox CMD` would have loaded is checked here: the same
+// binary, namespaces and user profile directory as ours, and our default
+// profile unchanged on disk. Its label is reserved here.
+std::string Service::take_lean_job(int connection, pool::Message& job, std::size_t* warm_index,
+                                   std::unique_ptr<Child::State>* lean) {
+  std::size_t at = 0;
+  std::vector<std::string> argv;
+  std::vector<std::string> env;
+  if (job.fields.size() < 5 || job.fds.size() != 3) return "not a job";
+  const std::string& protocol = job.fields[at++];
+  const std::string& exe = job.fields[at++];
+  const std::string& mount_ns = job.fields[at++];
+  const std::string& net_ns = job.fields[at++];
+  const std::string cwd = job.fields[at++];
+  if (!pool::take_list(job.fields, &at, argv) || !pool::take_list(job.fields, &at, env) || argv.empty()) {
+    return "not a job";
+  }
+  if (protocol != pool::kLeanProtocol) return "another version of the lean client";
+  if (exe.empty() || exe != exe_id_) return "the client is another sandbox binary";
+  if (mount_ns != mount_ns_) return "the client is in another mount namespace";
+  if (net_ns.empty() || net_ns != net_ns_) return "the client is in another network namespace";
+  if (user_profile_root(env) != user_profiles_) return "the client's profiles are elsewhere (HOME, XDG_CONFIG_HOME)";
+  if (profiles_.changed() && reload_if_changed("the default profile changed")) return "the default profile changed";
+  if (const char* what = pool::not_carried_lean(sealed_.policy()); what != nullptr) {
+    return std::string("the lean client does not carry ") + what;
+  }
+  auto reservation = registry::reserve_any();
+  if (!reservation) return reservation.error().message();
+  const std::string label = sealed_.policy().type + ":" + reservation->level.str();
+  ucred peer{};
+  socklen_t length = sizeof(peer);
+  ::getsockopt(connection, SOL_SOCKET, SO_PEERCRED, &peer, &length);
+  auto state = std::make_unique<Child::State>();
+  state->reservation = std::move(*reservation);
+  state->label = label;
+  state->profile = sealed_.policy().profile;
+  state->argv = argv;
+  state->supervisor_pid = peer.pid;
+  state->started = Clock::now();
+  *lean = std::move(state);
+  Command command;
+  command.argv = std::move(argv);
+  command.env = std::move(env);
+  command.cwd = cwd;
+  return dispatch(connection, job, std::move(command), label, warm_index, lean);
+}
+
+// The job to the first ready warm sandbox whose view fits its plan: ""
+// and *warm_index, or why not.
+std::string Service::dispatch(int connection, pool::Message& job, Command command, const std::string& label,
+                              std::size_t* warm_index, std::unique_ptr<Child::State>* lean) {
+  const std::optional<std::size_t> ready = wait_for_ready();
+  if (!ready) return "no warm sandbox is ready";
+  const std::size_t index = *ready;
   command.stdin_fd = job.fds[0].get();
   command.stdout_fd = job.fds[1].get();
   command.stderr_fd = job.fds[2].get();
@@ -272,6 +384,14 @@ std::string Service::take_job(int connection, pool::Message& job, std::size_t* w
   std::vector<std::string> mounts;
   for (const auto& op : plan->view.ops) mounts.push_back(fs::describe(op));
   pool::push_list(accepted, mounts);
+  if (lean != nullptr) {  // pool/wire.h: what the full command would print before the run, and -q
+    const Policy& policy = sealed_.policy();
+    accepted.push_back(policy.quiet ? std::string() : informational_lines({}, plan->skipped, plan->notices));
+    accepted.emplace_back(policy.quiet ? "1" : "0");
+    (*lean)->pid = warm.pid;
+    (*lean)->pidfd = UniqueFd(::fcntl(warm.pidfd.get(), F_DUPFD_CLOEXEC, 3));  // --kill's
+    if (!(*lean)->pidfd) return "cannot keep the sandbox's pidfd";
+  }
   // The client hears `accepted` first: init's reports follow on the same connection.
   if (auto sent = pool::send_message(connection, pool::Kind::accepted, accepted, {warm.pidfd.get()}); !sent) {
     return sent.error().message();
@@ -300,11 +420,15 @@ void Service::on_client(UniqueFd connection) {
   }
   auto job = pool::receive_message(connection.get(), kJobTimeoutMs);
   if (!job) return;
-  const std::string what = job->fields.size() > 5 ? job->fields[5] : "?";  // argv[0]
+  const bool is_lean = job->kind == pool::Kind::lean_job;
+  const std::size_t argv_at = is_lean ? 6 : 5;
+  const std::string what = job->fields.size() > argv_at ? job->fields[argv_at] : "?";  // argv[0]
   std::size_t index = 0;
-  const std::string why = take_job(connection.get(), *job, &index);
+  std::unique_ptr<Child::State> lean;
+  const std::string why = is_lean ? take_lean_job(connection.get(), *job, &index, &lean)
+                                  : take_job(connection.get(), *job, &index);
   if (!why.empty()) {
-    if (options_.log_jobs) say("cold: " + why);
+    if (options_.log_jobs) say(std::string(is_lean ? "cold: lean client: " : "cold: ") + why);
     [[maybe_unused]] auto sent = pool::send_message(connection.get(), pool::Kind::declined, {why});
     return;
   }
@@ -312,9 +436,10 @@ void Service::on_client(UniqueFd connection) {
   last_dispatch_ = Clock::now();
   Warm& warm = warm_[index];
   if (options_.log_jobs) {
-    say("pooled job " + std::to_string(served_) + ": " + what + " (init " + std::to_string(warm.pid) + ")");
+    say("pooled job " + std::to_string(served_) + ": " + what + " (init " + std::to_string(warm.pid) +
+        (is_lean ? ", lean client)" : ")"));
   }
-  running_.push_back(Running{warm.pid, std::move(warm.pidfd)});
+  running_.push_back(Running{warm.pid, std::move(warm.pidfd), std::move(lean)});
   warm_.erase(warm_.begin() + static_cast<std::ptrdiff_t>(index));
 }
 
@@ -340,13 +465,22 @@ int Service::run() {
                                {mountinfo_.get(), POLLPRI, 0}};
     for (const auto& warm : warm_) fds.push_back({warm.control.get(), POLLIN, 0});
     for (const auto& job : running_) fds.push_back({job.pidfd.get(), POLLIN, 0});
-    const int timeout_ms = warm_.size() < options_.pool_size ? (running_.empty() ? 1000 : 10) : 5000;
+    // Lean jobs' control sockets (--list, --kill), each with its clients.
+    const std::size_t first_control = fds.size();
+    int timeout_ms = warm_.size() < options_.pool_size ? (running_.empty() ? 1000 : 10) : 5000;
+    for (const auto& job : running_) {
+      if (!job.lean) continue;
+      fds.push_back({job.lean->reservation.socket.get(), POLLIN, 0});
+      fds.resize(fds.size() + supervisor::ControlClients::kSlots);
+      job.lean->control.prepare(&fds[fds.size() - supervisor::ControlClients::kSlots]);
+      if (const int wait = job.lean->control.timeout_ms(); wait >= 0) timeout_ms = std::min(timeout_ms, wait);
+    }
     const int ready = ::poll(fds.data(), fds.size(), timeout_ms);
     if (ready < 0 && errno != EINTR) {
       say(std::string("poll: ") + std::strerror(errno));
       return kExitFailure;
     }
-    if (ready <= 0) continue;
+    if (ready < 0) continue;  // EINTR; on a timeout the control clients' deadlines are still kept below
     if ((fds[1].revents & POLLIN) != 0) {
       say("ending: its warm sandboxes and running jobs end with it");
       return 0;
@@ -354,6 +488,15 @@ int Service::run() {
     if ((fds[2].revents & (POLLPRI | POLLERR)) != 0) {
       drop_all_warm("the mount table changed");
       continue;  // the rest of this round's events are about sandboxes that are gone
+    }
+    // --list and --kill of lean jobs, before any of them is reaped below.
+    std::size_t control_at = first_control;
+    for (auto& job : running_) {
+      if (!job.lean) continue;
+      Child::State& state = *job.lean;
+      state.control.dispatch(state, &fds[control_at + 1]);
+      if ((fds[control_at].revents & POLLIN) != 0) state.control.accept_pending(state);
+      control_at += 1 + supervisor::ControlClients::kSlots;
     }
     // Running jobs that ended: reaped (their status went to their client).
     const std::size_t first_job = 3 + warm_.size();

@@ -47,6 +47,7 @@ struct Child::State {
   // Management and lifecycle (supervisor/{control,timeout,pty_relay}.h).
   std::string profile;
   std::vector<std::string> argv;
+  pid_t supervisor_pid = 0;  // what --list shows: 0 for this process; the warm pool's lean client's
   std::optional<supervisor::Deadline> deadline;  // --timeout
   std::optional<supervisor::PtyRelay> pty;       // --pty
   supervisor::ControlClients control;            // the control socket's clients

@@ -49,7 +49,7 @@ registry::SandboxInfo describe(const Child::State& state) {
   registry::SandboxInfo info;
   info.label = state.label;
   info.profile = state.profile;
-  info.pid = ::getpid();
+  info.pid = state.supervisor_pid > 0 ? state.supervisor_pid : ::getpid();
   info.init_pid = state.pid;
   info.uid = ::geteuid();
   const auto age = Clock::now() - state.started;

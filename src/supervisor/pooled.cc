@@ -2,6 +2,7 @@
 #include "supervisor/pooled.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -14,6 +15,7 @@
 #include "handover/arguments.h"
 #include "handover/handed.h"
 #include "handover/relay.h"
+#include "pool/carried.h"
 #include "pool/fingerprint.h"
 #include "pool/message.h"
 #include "pool/peer.h"
@@ -22,6 +24,7 @@
 #include "supervisor/reserve.h"
 #include "supervisor/timeout.h"
 #include "util/env.h"
+#include "util/sys.h"
 
 namespace sandbox::supervisor {
 namespace {
@@ -30,13 +33,9 @@ constexpr int kAnswerTimeoutMs = 10000;
 
 // What the pool does not carry: such a job goes cold without asking.
 const char* not_for_the_pool(const Policy& policy, const Command& command) {
-  if (command.observer != nullptr || policy.explain != ExplainMode::off) return "--explain";
-  if (policy.timing) return "--timing";
-  if (policy.x11.enabled) return "-X";
-  if (!policy.learn_path.empty()) return "--learn";
-  if (policy.limits.memory_bytes || policy.limits.pids || policy.limits.cpus) return "resource limits";
+  if (command.observer != nullptr) return "--explain";
+  if (const char* what = pool::not_carried(policy); what != nullptr) return what;
   if (!command.fds.empty() || !handover::pipes_named_by(command.argv).empty()) return "descriptors beyond 0-2";
-  if (policy.pty == PtyMode::always) return "--pty";
   if (policy.pty == PtyMode::automatic && ::isatty(command.stdin_fd) == 1 && ::isatty(command.stdout_fd) == 1) {
     return "a terminal";
   }
@@ -131,16 +130,10 @@ std::optional<Result<Child>> try_pool(const SealedPolicy& sealed, const Command&
     return std::nullopt;
   }
   auto state = std::make_unique<Child::State>();
-  std::size_t at = 2;
-  if (answer->fields.size() < at || answer->fds.size() != 1 ||
-      !pool::take_list(answer->fields, &at, state->exec_candidates) ||
-      !pool::take_list(answer->fields, &at, state->notices) || !pool::take_list(answer->fields, &at, state->skipped) ||
-      !pool::take_list(answer->fields, &at, state->mount_descriptions)) {
+  if (answer->fds.size() != 1 || !read_accepted(answer->fields, *state)) {
+    sys::pidfd_send_signal(answer->fds.empty() ? -1 : answer->fds[0].get(), SIGKILL);
     return Result<Child>(Error("the pool's answer is malformed", EPROTO));
   }
-  const std::string& pid_text = answer->fields[0];
-  std::from_chars(pid_text.data(), pid_text.data() + pid_text.size(), state->pid);
-  state->missing_interpreter = answer->fields[1];
   state->pidfd = std::move(answer->fds[0]);
   const int flags = ::fcntl(connection->get(), F_GETFL);
   if (flags < 0 || ::fcntl(connection->get(), F_SETFL, flags | O_NONBLOCK) != 0) {
@@ -169,6 +162,19 @@ std::optional<Result<Child>> try_pool(const SealedPolicy& sealed, const Command&
 }
 
 }  // namespace
+
+bool read_accepted(const std::vector<std::string>& fields, Child::State& state) {
+  std::size_t at = 2;
+  if (fields.size() < at || !pool::take_list(fields, &at, state.exec_candidates) ||
+      !pool::take_list(fields, &at, state.notices) || !pool::take_list(fields, &at, state.skipped) ||
+      !pool::take_list(fields, &at, state.mount_descriptions)) {
+    return false;
+  }
+  const std::string& pid_text = fields[0];
+  std::from_chars(pid_text.data(), pid_text.data() + pid_text.size(), state.pid);
+  state.missing_interpreter = fields[1];
+  return true;
+}
 
 std::optional<Result<Child>> spawn_pooled(const SealedPolicy& sealed, const Command& command) {
   const std::string mode = util::env_value(command.env, "SANDBOX_POOL");

@@ -420,6 +420,7 @@ void Service::on_client(UniqueFd connection) {
   }
   auto job = pool::receive_message(connection.get(), kJobTimeoutMs);
   if (!job) return;
+  const auto received = Clock::now();
   const bool is_lean = job->kind == pool::Kind::lean_job;
   const std::size_t argv_at = is_lean ? 6 : 5;
   const std::string what = job->fields.size() > argv_at ? job->fields[argv_at] : "?";  // argv[0]
@@ -436,8 +437,9 @@ void Service::on_client(UniqueFd connection) {
   last_dispatch_ = Clock::now();
   Warm& warm = warm_[index];
   if (options_.log_jobs) {
+    const auto taken = std::chrono::duration_cast<std::chrono::microseconds>(last_dispatch_ - received).count();
     say("pooled job " + std::to_string(served_) + ": " + what + " (init " + std::to_string(warm.pid) +
-        (is_lean ? ", lean client)" : ")"));
+        (is_lean ? ", lean client, " : ", ") + std::to_string(taken) + " µs to dispatch)");
   }
   running_.push_back(Running{warm.pid, std::move(warm.pidfd), std::move(lean)});
   warm_.erase(warm_.begin() + static_cast<std::ptrdiff_t>(index));

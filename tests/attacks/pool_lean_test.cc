@@ -85,7 +85,7 @@ struct GrantingProfile {
 bool lean_job_in(const std::string& log, int n, const std::string& command) {
   const std::string line = "pooled job " + std::to_string(n) + ": " + command + " (init ";
   const auto at = log.find(line);
-  return at != std::string::npos && log.find(", lean client)", at) < log.find('\n', at);
+  return at != std::string::npos && log.find(", lean client,", at) < log.find('\n', at);
 }
 
 TEST(PoolLean, APlainRunIsTakenByTheLeanClientAndIsTheSameRun) {

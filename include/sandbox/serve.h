@@ -38,7 +38,8 @@ int serve(const ServeOptions& options);
 // command's. Internal to the sandbox command, not an option to give.
 // Descriptor `fd` holds what the lean client received: the service's
 // `accepted` datagram (a u32 size, then its bytes), then init's reports
-// (a u32 count, then the launch::Report structs).
+// (a u32 count, then the launch::Report structs), then a u32: 1 when the
+// service said `sandbox --kill` ended the job.
 inline constexpr char kRenderPooledOutcome[] = "--render-pooled-outcome";
 struct PooledOutcome {
   Outcome outcome;

@@ -41,6 +41,7 @@
 #include <cstdint>
 
 #include "cli/explain_hint.h"
+#include "init/reaper.h"
 #include "launch/step.h"
 #include "lean/syscall.h"
 #include "pool/wire.h"
@@ -76,7 +77,6 @@ using pool::Kind;
 constexpr int kAnswerTimeoutMs = 10000;  // as the full client's
 constexpr int kSoPeerPidfd = 77;         // SO_PEERPIDFD (Linux 6.5)
 constexpr unsigned long kPidfdGetUserNamespace = 0xFF09;
-constexpr int kForwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};  // init/reaper.h
 constexpr int kOutcomeFd = 3;            // --render-pooled-outcome reads it
 
 // The job out and the answer in; .bss, so only the pages used are touched.
@@ -338,7 +338,7 @@ void wait_until_gone(int pidfd) {
 // The words for any end but the command's own exit: the full binary says
 // them (cli/pooled_outcome.cc) from the answer and the reports, at fd 3.
 [[noreturn]] void render(char** argv, int argc, char** envp, const Answer& answer, const launch::Report* reports,
-                         std::uint32_t report_count) {
+                         std::uint32_t report_count, bool killed) {
   const long memfd = sys::call(SYS_memfd_create, sys::arg("sandbox-outcome"), 0);
   bool written = memfd >= 0;
   auto put = [&](const void* data, std::size_t n) {
@@ -358,6 +358,8 @@ void wait_until_gone(int pidfd) {
   put(answer_buffer, answer.size);
   put(&report_count, sizeof(report_count));
   put(reports, sizeof(launch::Report) * report_count);
+  const std::uint32_t killed_flag = killed ? 1 : 0;
+  put(&killed_flag, sizeof(killed_flag));
   if (written && sys::call(SYS_lseek, memfd, 0, 0) == 0 &&
       (memfd == kOutcomeFd || sys::call(SYS_dup3, memfd, kOutcomeFd, 0) == kOutcomeFd)) {
     // argv[0], the option, then the command as given (the job's buffer is free now).
@@ -458,6 +460,7 @@ int connect_to(const char* path, std::size_t path_size) {
   launch::Report reports[2];
   std::uint32_t report_count = 0;
   bool failed = false;
+  bool killed = false;  // the service said --kill ended it
   for (;;) {
     fds[0].revents = 0;
     fds[1].revents = 0;
@@ -475,12 +478,18 @@ int connect_to(const char* path, std::size_t path_size) {
       const long n = sys::call(SYS_recvfrom, handing.socket, sys::arg(&report), sizeof(report), MSG_DONTWAIT, 0, 0);
       if (n == -EINTR) continue;
       if (n == -EAGAIN) break;
+      if (n == static_cast<long>(sizeof(pool::Header))) {
+        pool::Header header;
+        copy(reinterpret_cast<char*>(&header), reinterpret_cast<const char*>(&report), sizeof(header));
+        killed = killed || (header.magic == pool::kMagic && header.kind == Kind::killed);
+        continue;
+      }
       if (n != static_cast<long>(sizeof(report))) {
         // The connection's end without init's exit report: init is gone
         // or going; nothing of the sandbox may run when we return.
         sys::call(SYS_pidfd_send_signal, answer.pidfd, SIGKILL, 0, 0);
         wait_until_gone(answer.pidfd);
-        render(argv, argc, envp, answer, reports, report_count);
+        render(argv, argc, envp, answer, reports, report_count, killed);
       }
       if (report.kind == launch::Report::Kind::failure && !failed) {
         failed = true;
@@ -491,7 +500,7 @@ int connect_to(const char* path, std::size_t path_size) {
       // Every other process of the sandbox is gone (init::reap).
       if (failed) {
         reports[report_count++] = report;
-        render(argv, argc, envp, answer, reports, report_count);
+        render(argv, argc, envp, answer, reports, report_count, killed);
       }
       const int status = WIFSIGNALED(report.wait_status) ? 128 + WTERMSIG(report.wait_status)
                                                          : WEXITSTATUS(report.wait_status);
@@ -501,7 +510,7 @@ int connect_to(const char* path, std::size_t path_size) {
   }
   sys::call(SYS_pidfd_send_signal, answer.pidfd, SIGKILL, 0, 0);
   wait_until_gone(answer.pidfd);
-  render(argv, argc, envp, answer, reports, report_count);
+  render(argv, argc, envp, answer, reports, report_count, killed);
 }
 
 }  // namespace
@@ -559,7 +568,7 @@ extern "C" [[gnu::visibility("hidden"), gnu::used]] void sandbox_lean_main(long*
   sigset_t forwarded;
   auto& bits = *reinterpret_cast<std::uint64_t*>(&forwarded);
   bits = 0;
-  for (int sig : kForwarded) bits |= std::uint64_t{1} << (sig - 1);
+  for (int sig : sandbox::init::kForwardedSignals) bits |= std::uint64_t{1} << (sig - 1);
   if (sys::call(SYS_rt_sigprocmask, SIG_BLOCK, sys::arg(&forwarded), sys::arg(&handing.previous),
                 sizeof(std::uint64_t)) != 0) {
     return handing.undo();

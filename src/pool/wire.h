@@ -12,7 +12,7 @@
 
 namespace sandbox::pool {
 
-enum class Kind : std::uint32_t { job = 1, accepted, declined, refused, dispatch, ready, lean_job };
+enum class Kind : std::uint32_t { job = 1, accepted, declined, refused, dispatch, ready, lean_job, killed };
 
 inline constexpr std::uint32_t kMagic = 0x50584253;  // "SBXP"
 inline constexpr std::size_t kMaxFds = 8;
@@ -32,7 +32,10 @@ struct Header {
 // and two more at the end (kLeanAcceptedExtra): what the caller is told
 // before the run (cli's informational lines, "" for none) and "1" when the
 // policy is quiet; or `declined`/`refused`, and the lean client then
-// starts the full binary's own path, which asks again.
+// starts the full binary's own path, which asks again. The service keeps
+// the lean job's connection and, when `sandbox --kill` ends the job, sends
+// `killed` (no fields) on it before the SIGKILL, so that the client says
+// "the sandbox was killed" as the cold path does.
 inline constexpr char kLeanProtocol[] = "lean-1";
 inline constexpr std::size_t kLeanAcceptedExtra = 2;
 

@@ -390,7 +390,8 @@ std::string Service::dispatch(int connection, pool::Message& job, Command comman
     accepted.emplace_back(policy.quiet ? "1" : "0");
     (*lean)->pid = warm.pid;
     (*lean)->pidfd = UniqueFd(::fcntl(warm.pidfd.get(), F_DUPFD_CLOEXEC, 3));  // --kill's
-    if (!(*lean)->pidfd) return "cannot keep the sandbox's pidfd";
+    (*lean)->lean_client = UniqueFd(::fcntl(connection, F_DUPFD_CLOEXEC, 3));
+    if (!(*lean)->pidfd || !(*lean)->lean_client) return "cannot keep the sandbox's pidfd and connection";
   }
   // The client hears `accepted` first: init's reports follow on the same connection.
   if (auto sent = pool::send_message(connection, pool::Kind::accepted, accepted, {warm.pidfd.get()}); !sent) {

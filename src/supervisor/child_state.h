@@ -48,6 +48,7 @@ struct Child::State {
   std::string profile;
   std::vector<std::string> argv;
   pid_t supervisor_pid = 0;  // what --list shows: 0 for this process; the warm pool's lean client's
+  UniqueFd lean_client;      // the warm pool's lean job: its connection, told `killed` by --kill
   std::optional<supervisor::Deadline> deadline;  // --timeout
   std::optional<supervisor::PtyRelay> pty;       // --pty
   supervisor::ControlClients control;            // the control socket's clients

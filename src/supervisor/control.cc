@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "label/protocol.h"
+#include "pool/message.h"
 #include "supervisor/child_state.h"
 #include "util/sys.h"
 
@@ -34,6 +35,9 @@ bool is_owner(int fd) {
 // the client knows no process of the sandbox is left. Bounded: init of a
 // killed pid namespace is gone within milliseconds.
 std::string kill_tree(Child::State& state) {
+  if (state.lean_client) {  // the lean client words its end as killed (pool/wire.h)
+    [[maybe_unused]] auto told = pool::send_message(state.lean_client.get(), pool::Kind::killed, {});
+  }
   if (sys::pidfd_send_signal(state.pidfd.get(), SIGKILL) != 0 && errno != ESRCH) {
     return refusal(std::string("cannot signal it: ") + errno_name(errno));
   }

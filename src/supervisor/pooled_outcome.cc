@@ -57,16 +57,19 @@ Result<PooledOutcome> read_pooled_outcome(int fd, const std::vector<std::string>
   if (data->size() - at < sizeof(count)) return malformed("the reports are cut short");
   std::memcpy(&count, data->data() + at, sizeof(count));
   at += sizeof(count);
-  if (count > kMaxReports || data->size() - at != count * sizeof(launch::Report)) {
+  std::uint32_t killed = 0;
+  if (count > kMaxReports || data->size() - at != count * sizeof(launch::Report) + sizeof(killed)) {
     return malformed("the reports are cut short");
   }
   std::vector<launch::Report> reports(count);
   if (count > 0) std::memcpy(reports.data(), data->data() + at, count * sizeof(launch::Report));
+  std::memcpy(&killed, data->data() + at + count * sizeof(launch::Report), sizeof(killed));
 
   Child::State state;
   if (!supervisor::read_accepted(answer->fields, state)) return malformed("the answer is malformed");
   state.command = argv.front();
   state.argv = argv;
+  state.killed = killed != 0;  // by --kill, the service said
   const siginfo_t init_exit{};  // a pooled init is the service's child: its end is seen, not waited for
   PooledOutcome out;
   out.outcome = make_outcome(state, reports, init_exit);

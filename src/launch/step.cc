@@ -37,6 +37,7 @@ const char* step_name(Step step) {
     case Step::network_namespace: return "asking for the network namespace";
     case Step::subreaper: return "becoming a child subreaper";
     case Step::id_maps: return "uid/gid maps";
+    case Step::namespaces: return "the mount, network, ipc, uts and cgroup namespaces";
     case Step::hostname: return "sethostname";
     case Step::mount_propagation: return "private mount propagation";
     case Step::clone_sources: return "open_tree";

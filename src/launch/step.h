@@ -14,6 +14,7 @@ enum class Step : std::uint32_t {
   network_namespace,
   subreaper,
   id_maps,
+  namespaces,
   hostname,
   mount_propagation,
   clone_sources,

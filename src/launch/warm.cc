@@ -160,6 +160,7 @@ void run_warm_init(LaunchPlan& plan, int control_fd) noexcept {
     warm.check(Step::supervisor_alive, supervisor_alive(plan));   // the service may have died before the line above
     warm.check(Step::init_descriptors, keep_only_own_descriptors(plan, control_fd));
     warm.check(Step::id_maps, write_id_maps(plan));
+    warm.check(Step::namespaces, ::unshare(static_cast<int>(kWarmUnshareNamespaces)) == 0 ? 0 : errno);
     warm.check(Step::hostname, set_hostname(plan));
     warm.check(Step::mount_propagation, make_mounts_private());
     warm.check(Step::clone_sources, fs::clone_sources(plan.view, plan.source_fds.data(), &op),

@@ -39,8 +39,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr std::uint64_t kNamespaces = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
-                                      CLONE_NEWUTS | CLONE_NEWNET | CLONE_NEWCGROUP;
 constexpr int kJobTimeoutMs = 2000;  // a client that connects and says nothing
 constexpr auto kRefillAfter = std::chrono::milliseconds(50);
 constexpr auto kReadyWait = std::chrono::milliseconds(1000);  // a job waits this long for a warm sandbox in the making
@@ -174,7 +172,7 @@ Result<void> Service::make_warm() {
   UniqueFd theirs(pair[1]);
   int pidfd = -1;
   sys::CloneArgs args;
-  args.flags = kNamespaces | CLONE_PIDFD;
+  args.flags = launch::kWarmCloneNamespaces | CLONE_PIDFD;  // the rest: the child's unshare (launch/warm.h)
   args.pidfd = reinterpret_cast<std::uintptr_t>(&pidfd);
   args.exit_signal = SIGCHLD;
   const pid_t pid = sys::clone3(args);

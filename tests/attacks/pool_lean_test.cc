@@ -128,7 +128,10 @@ TEST(PoolLean, SignalsAreForwardedToTheProgram) {
   Service service;
   const std::string token = attack::unique_sleep_argument();
   const auto lean = run_lean(service.pooled({"sleep", token}), [&](pid_t client) {
-    ASSERT_TRUE(attack::wait_for([&] { return !attack::processes_with(token).empty(); }, 5)) << service.log();
+    // The job is taken and its sleep runs: the client is one process with
+    // the token in its arguments, the sleep inside another.
+    ASSERT_TRUE(attack::wait_for([&] { return lean_job_in(service.log(), 1, "sleep"); }, 5)) << service.log();
+    ASSERT_TRUE(attack::wait_for([&] { return attack::processes_with(token).size() >= 2; }, 5));
     ::kill(client, SIGTERM);
   });
   EXPECT_EQ(lean.status, 128 + SIGTERM) << lean.err;

@@ -25,7 +25,7 @@ Result<std::string> read_all(int fd) {
   for (;;) {
     const ssize_t n = ::read(fd, buffer, sizeof(buffer));
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Error::from_errno("cannot read descriptor " + std::to_string(fd));
+    if (n < 0) return Error("cannot read descriptor " + std::to_string(fd), errno);
     if (n == 0) return data;
     data.append(buffer, static_cast<std::size_t>(n));
     if (data.size() > pool::kMaxMessage + sizeof(launch::Report) * kMaxReports + 8) {
@@ -34,8 +34,8 @@ Result<std::string> read_all(int fd) {
   }
 }
 
-Error malformed(const char* what) {
-  return Error(std::string(kRenderPooledOutcome) + ": " + what, EPROTO)
+Error malformed(const std::string& what, int errno_value = EPROTO) {
+  return Error(std::string(kRenderPooledOutcome) + ": " + what, errno_value)
       .with_hint("it is the warm pool's own step, not an option to give");
 }
 
@@ -44,7 +44,7 @@ Error malformed(const char* what) {
 Result<PooledOutcome> read_pooled_outcome(int fd, const std::vector<std::string>& argv) {
   if (argv.empty()) return malformed("no command");
   auto data = read_all(fd);
-  if (!data) return std::move(data).error();
+  if (!data) return malformed("cannot read descriptor " + std::to_string(fd), data.error().errno_value());
   std::uint32_t size = 0;
   if (data->size() < sizeof(size)) return malformed("nothing to read");
   std::memcpy(&size, data->data(), sizeof(size));

@@ -106,7 +106,7 @@ class Service {
                             std::unique_ptr<Child::State>* lean);
   std::string dispatch(int connection, pool::Message& job, Command command, const std::string& label,
                        std::size_t* warm_index, std::unique_ptr<Child::State>* lean);
-  bool reload_if_changed(const char* why);
+  std::string reload_default_profile();
   void reap(UniqueFd& pidfd);
 
   ServeOptions options_;
@@ -288,7 +288,7 @@ std::string Service::take_job(int connection, pool::Message& job, std::size_t* w
   if (mount_ns != mount_ns_) return "the client is in another mount namespace";
   if (fingerprint != fingerprint_) {
     // The default profile may have changed since we started: serve the new one.
-    reload_if_changed("the default profile changed");
+    reload_default_profile();
     return "another policy than the service's default profile";
   }
   Command command;
@@ -298,18 +298,23 @@ std::string Service::take_job(int connection, pool::Message& job, std::size_t* w
   return dispatch(connection, job, std::move(command), label, warm_index, nullptr);
 }
 
-// Loads the default profile again; when its policy differs from the one
-// the warm sandboxes serve, serves the new one from now on. True if so.
-bool Service::reload_if_changed(const char* why) {
-  profiles_ = service::ProfileWatch::take();  // before the load: a change while loading shows next time
+// Loads the default profile again: "" when its policy is still the one the
+// warm sandboxes serve; otherwise why no job is served from them now. A
+// changed policy is served from now on (the warm sandboxes are replaced);
+// one that does not load or seal serves nothing, and the files stay
+// "changed" until it does (each client then meets the error itself).
+std::string Service::reload_default_profile() {
+  service::ProfileWatch files = service::ProfileWatch::take();  // before the load: a change meanwhile shows next time
   auto policy = profile::load("default");
-  if (!policy) return false;
+  if (!policy) return "the default profile does not load: " + policy.error().message();
   auto sealed = seal(*policy);
-  if (!sealed || pool::policy_fingerprint(sealed->policy()) == fingerprint_) return false;
+  if (!sealed) return "the default profile does not seal: " + sealed.error().message();
+  profiles_ = std::move(files);
+  if (pool::policy_fingerprint(sealed->policy()) == fingerprint_) return {};
   sealed_ = std::move(*sealed);
   fingerprint_ = pool::policy_fingerprint(sealed_.policy());
-  drop_all_warm(why);
-  return true;
+  drop_all_warm("the default profile changed");
+  return "the default profile changed";
 }
 
 // The lean client's job (pool/wire.h): it sent no policy, so everything
@@ -335,7 +340,9 @@ std::string Service::take_lean_job(int connection, pool::Message& job, std::size
   if (mount_ns != mount_ns_) return "the client is in another mount namespace";
   if (net_ns.empty() || net_ns != net_ns_) return "the client is in another network namespace";
   if (user_profile_root(env) != user_profiles_) return "the client's profiles are elsewhere (HOME, XDG_CONFIG_HOME)";
-  if (profiles_.changed() && reload_if_changed("the default profile changed")) return "the default profile changed";
+  if (profiles_.changed()) {
+    if (std::string why = reload_default_profile(); !why.empty()) return why;
+  }
   if (const char* what = pool::not_carried_lean(sealed_.policy()); what != nullptr) {
     return std::string("the lean client does not carry ") + what;
   }

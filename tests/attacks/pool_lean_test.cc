@@ -216,6 +216,27 @@ TEST(PoolLeanAttack, ADefaultProfileChangedOnDiskIsNotServedStale) {
   EXPECT_NE(service.log().find("the default profile changed"), std::string::npos) << service.log();
 }
 
+// A default profile broken on disk is not replaced by the one the service
+// loaded before: the lean job is declined and the full client says what is
+// wrong, as without a service. Control: before the change, the grant.
+TEST(PoolLeanAttack, ADefaultProfileBrokenOnDiskIsNotServedStale) {
+  const GrantingProfile user;
+  Service service({"env", "XDG_CONFIG_HOME=" + user.config.path()});
+  auto client = [&](const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {"env", "XDG_CONFIG_HOME=" + user.config.path()};
+    for (const auto& word : service.pooled(args)) argv.push_back(word);
+    return argv;
+  };
+  EXPECT_EQ(run_lean(client({"cat", user.secret})).out, "the secret\n") << "control: the grant is served";
+  std::ofstream(user.profiles + "/default.toml", std::ios::trunc) << "this is = not [ a profile\n";
+  const auto broken = run_lean(client({"cat", user.secret}));
+  EXPECT_EQ(broken.status, 125) << broken.err;
+  EXPECT_EQ(broken.out, "") << "the old profile served a job while the new one does not load";
+  EXPECT_NE(broken.err.find("default.toml"), std::string::npos) << broken.err;
+  EXPECT_NE(service.log().find("cold: lean client: the default profile does not load"), std::string::npos)
+      << service.log();
+}
+
 // A client whose XDG_CONFIG_HOME leads to other profiles than the
 // service's would load another default profile: its lean job is declined
 // and the full client decides. Control: the service's own directory gets

@@ -18,7 +18,8 @@ XDG_RUNTIME_DIR=$runtime SANDBOX_TEST_POOL=1 "$@"
 status=$?
 kill "$service" 2>/dev/null; wait "$service" 2>/dev/null
 pooled=$(grep -c ': pooled job ' "$log")
-echo "with-pool: the pool took $pooled jobs; declined (launched cold):"
+lean=$(grep -c ': pooled job .*, lean client, ' "$log")
+echo "with-pool: the pool took $pooled jobs ($lean through the lean client); declined (launched cold):"
 grep ': cold: ' "$log" | sed 's/.*: cold: //' | sort | uniq -c | sort -rn | head -20
 grep -v ': pooled job \|: cold: \|: listening on \|: ending' "$log" | head -20
 rm -rf "$runtime" "$log"

@@ -4,10 +4,11 @@
 // The binary's ELF entry point is sandbox_lean_entry (CMakeLists.txt). It
 // runs freestanding code, raw system calls only (lean/syscall.h), and
 // handles the plain case: no option, standard input, output and error that
-// need neither a relay nor a reopen (character devices, sockets, files open
-// for writing; never both 0 and 1 on a terminal), a service listening in
-// the caller's 0700 socket directory, in its own user namespace, that
-// accepts the job. In every other case, and whenever the service declines,
+// need no reopen and no input relay (character devices, sockets, files
+// open for writing, and pipes on 1 and 2, which it relays into inner pipes
+// as the full client does; never both 0 and 1 on a terminal), a service
+// listening in the caller's 0700 socket directory, in its own user
+// namespace, that accepts the job. In every other case, and whenever the service declines,
 // it closes what it opened, restores the signal mask and jumps to glibc's
 // _start with the stack as the kernel made it: the full binary runs as if
 // this code did not exist, asks the pool itself or launches cold.
@@ -170,20 +171,137 @@ bool is_terminal(int fd) {
   return sys::call(SYS_ioctl, fd, TCGETS, sys::arg(&t)) == 0;
 }
 
-// Standard input, output and error as the service can take them: open,
-// and nothing the full client would relay (pipes, FIFOs) or reopen (files
-// open read-only, directories), nor a terminal on both 0 and 1 (--pty).
-bool stdio_fits() {
+// An output pipe of the caller's (1 or 2, write-only, anonymous) that the
+// client relays as the full client does (handover/relay.h): the sandbox
+// gets an inner pipe, and what it writes is spliced into the caller's.
+struct Output {
+  int caller = -1;  // 1 or 2
+  int ours = -1;    // the inner pipe's read end (non-blocking)
+  int theirs = -1;  // its write end: sent as the job's descriptor, then closed
+  dev_t dev = 0;
+  ino_t ino = 0;
+  bool shared = false;  // the same pipe as outputs[0] (`2>&1 | less`): relayed by it
+  bool waiting_for_room = false;  // the caller's pipe is full
+  bool done = false;
+};
+
+struct Stdio {
+  Output outputs[2];
+  int count = 0;
+  int sent[3] = {0, 1, 2};  // what the job gets as its 0, 1 and 2
+};
+
+bool is_anonymous_pipe(int fd) {
+  const char path[] = {'/', 'p', 'r', 'o', 'c', '/', 's', 'e', 'l', 'f', '/', 'f', 'd', '/',
+                       static_cast<char>('0' + fd), '\0'};
+  char link[16];
+  const long n = sys::call(SYS_readlinkat, AT_FDCWD, sys::arg(path), sys::arg(link), sizeof(link));
+  return n >= 5 && starts_with(link, "pipe:");
+}
+
+// Standard input, output and error as the service can take them: open, and
+// nothing the full client would reopen (files open read-only, directories)
+// or feed through its input relay (a pipe on 0), nor a terminal on both 0
+// and 1 (--pty). Output pipes are noted for the relay.
+bool stdio_fits(Stdio& stdio) {
   for (int fd = 0; fd < 3; ++fd) {
     const long flags = sys::call(SYS_fcntl, fd, F_GETFL);
     if (flags < 0 || (flags & O_PATH) != 0) return false;
     struct stat st;
     if (sys::call(SYS_fstat, fd, sys::arg(&st)) != 0) return false;
+    if (fd > 0 && S_ISFIFO(st.st_mode) && (flags & O_ACCMODE) == O_WRONLY && is_anonymous_pipe(fd)) {
+      Output& out = stdio.outputs[stdio.count++];
+      out.caller = fd;
+      out.dev = st.st_dev;
+      out.ino = st.st_ino;
+      continue;
+    }
     const bool fits = S_ISCHR(st.st_mode) || S_ISSOCK(st.st_mode) ||
                       (S_ISREG(st.st_mode) && (flags & O_ACCMODE) != O_RDONLY);
     if (!fits) return false;
   }
   return !(is_terminal(0) && is_terminal(1));
+}
+
+constexpr long kPipeSize = 1 << 20;  // as handover/relay.cc: large batches
+
+// The inner pipes. False when one cannot be made (close_relay closes what
+// was).
+bool open_relay(Stdio& stdio) {
+  for (int i = 0; i < stdio.count; ++i) {
+    Output& out = stdio.outputs[i];
+    if (i == 1 && out.dev == stdio.outputs[0].dev && out.ino == stdio.outputs[0].ino) {
+      out.shared = true;
+      out.done = true;
+      stdio.sent[out.caller] = stdio.outputs[0].theirs;
+      continue;
+    }
+    int fds[2];
+    if (sys::call(SYS_pipe2, sys::arg(fds), O_CLOEXEC) != 0) return false;
+    out.ours = fds[0];
+    out.theirs = fds[1];
+    sys::call(SYS_fcntl, out.ours, F_SETFL, O_NONBLOCK);      // ours only: the command's stays blocking
+    sys::call(SYS_fcntl, out.ours, F_SETPIPE_SZ, kPipeSize);  // a failure keeps the default size
+    sys::call(SYS_fcntl, out.caller, F_SETPIPE_SZ, kPipeSize);
+    stdio.sent[out.caller] = out.theirs;
+  }
+  return true;
+}
+
+// The write ends, once the job holds them (or nothing does).
+void close_write_ends(Stdio& stdio) {
+  for (int i = 0; i < stdio.count; ++i) {
+    Output& out = stdio.outputs[i];
+    if (out.theirs >= 0) sys::close(out.theirs);
+    out.theirs = -1;
+  }
+}
+
+void close_relay(Stdio& stdio) {
+  close_write_ends(stdio);
+  for (int i = 0; i < stdio.count; ++i) {
+    if (stdio.outputs[i].ours >= 0) sys::close(stdio.outputs[i].ours);
+    stdio.outputs[i].ours = -1;
+  }
+}
+
+// Moves what the inner pipe holds into the caller's, without blocking.
+// When the caller's reader is gone, the inner pipe is closed, so the
+// command gets EPIPE (and SIGPIPE) as it would bare; our own SIGPIPE is
+// blocked and stays pending, never taken.
+void pump(Output& out) {
+  if (out.done || out.ours < 0) return;
+  for (;;) {
+    const long n = sys::call(SYS_splice, out.ours, 0, out.caller, 0, kPipeSize, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+    if (n > 0 || n == -EINTR) continue;
+    if (n == -EAGAIN) {
+      int queued = 0;
+      out.waiting_for_room = sys::call(SYS_ioctl, out.ours, FIONREAD, sys::arg(&queued)) == 0 && queued > 0;
+      return;
+    }
+    sys::close(out.ours);  // 0: every writer gone, all delivered; or the caller's reader is gone
+    out.ours = -1;
+    out.done = true;
+    return;
+  }
+}
+
+// The sandbox is gone: what it wrote reaches the caller, waiting for a slow
+// reader. Nothing writes any more, so an empty inner pipe is the end (init
+// holds a write end until it exits, and never writes to it).
+void drain(Stdio& stdio) {
+  for (int i = 0; i < stdio.count; ++i) {
+    Output& out = stdio.outputs[i];
+    for (;;) {
+      pump(out);
+      if (out.done || !out.waiting_for_room) break;
+      pollfd p;
+      p.fd = out.caller;
+      p.events = POLLOUT;
+      p.revents = 0;
+      sys::call(SYS_poll, sys::arg(&p), 1, -1);
+    }
+  }
 }
 
 // The service is ours: our uid, in our user namespace (pool/peer.cc).
@@ -381,7 +499,9 @@ struct Handing {
   int signals = -1;
   sigset_t previous;
   bool masked = false;
+  Stdio stdio;
   void undo() {
+    close_relay(stdio);
     if (signals >= 0) sys::close(signals);
     if (socket >= 0) sys::close(socket);
     if (masked) sys::call(SYS_rt_sigprocmask, SIG_SETMASK, sys::arg(&previous), 0, sizeof(std::uint64_t));
@@ -417,7 +537,7 @@ bool build_job(Text& job, int argc, char** argv, char** envp, const char* cwd, s
   return job.ok();
 }
 
-bool send_job(int socket, const Text& job) {
+bool send_job(int socket, const Text& job, const int (&stdio)[3]) {
   iovec iov;
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 3)];
   msghdr msg = one_datagram(iov, const_cast<char*>(job.data()), job.size(), control, sizeof(control));
@@ -426,7 +546,7 @@ bool send_job(int socket, const Text& job) {
   cmsg->cmsg_type = SCM_RIGHTS;
   cmsg->cmsg_len = CMSG_LEN(sizeof(int) * 3);
   int* fds = reinterpret_cast<int*>(CMSG_DATA(cmsg));
-  for (int fd = 0; fd < 3; ++fd) fds[fd] = fd;
+  for (int fd = 0; fd < 3; ++fd) fds[fd] = stdio[fd];
   long n;
   do {
     n = sys::call(SYS_sendmsg, socket, sys::arg(&msg), MSG_NOSIGNAL);
@@ -450,9 +570,10 @@ int connect_to(const char* path, std::size_t path_size) {
 }
 
 // The job runs: forward signals, read init's reports, end as it ended.
-[[noreturn]] void run(const Handing& handing, const Answer& answer, int argc, char** argv, char** envp) {
+[[noreturn]] void run(Handing& handing, const Answer& answer, int argc, char** argv, char** envp) {
   if (answer.informational_size > 0) say(answer.informational, answer.informational_size);
-  pollfd fds[2];
+  Stdio& stdio = handing.stdio;
+  pollfd fds[4];
   fds[0].fd = handing.socket;
   fds[0].events = POLLIN;
   fds[1].fd = handing.signals;
@@ -464,8 +585,17 @@ int connect_to(const char* path, std::size_t path_size) {
   for (;;) {
     fds[0].revents = 0;
     fds[1].revents = 0;
-    const long ready = sys::call(SYS_poll, sys::arg(fds), 2, -1);
+    for (int i = 0; i < stdio.count; ++i) {  // the relay: what the command wrote, or room for it
+      const Output& out = stdio.outputs[i];
+      fds[2 + i].fd = out.done ? -1 : (out.waiting_for_room ? out.caller : out.ours);
+      fds[2 + i].events = out.waiting_for_room ? POLLOUT : POLLIN;
+      fds[2 + i].revents = 0;
+    }
+    const long ready = sys::call(SYS_poll, sys::arg(fds), 2 + stdio.count, -1);
     if (ready < 0 && ready != -EINTR) break;
+    for (int i = 0; i < stdio.count; ++i) {
+      if (fds[2 + i].revents != 0) pump(stdio.outputs[i]);
+    }
     if ((fds[1].revents & POLLIN) != 0) {
       signalfd_siginfo info;
       while (sys::call(SYS_read, handing.signals, sys::arg(&info), sizeof(info)) == sizeof(info)) {
@@ -489,6 +619,7 @@ int connect_to(const char* path, std::size_t path_size) {
         // or going; nothing of the sandbox may run when we return.
         sys::call(SYS_pidfd_send_signal, answer.pidfd, SIGKILL, 0, 0);
         wait_until_gone(answer.pidfd);
+        drain(stdio);
         render(argv, argc, envp, answer, reports, report_count, killed);
       }
       if (report.kind == launch::Report::Kind::failure && !failed) {
@@ -498,6 +629,7 @@ int connect_to(const char* path, std::size_t path_size) {
       }
       if (report.kind != launch::Report::Kind::exited) continue;
       // Every other process of the sandbox is gone (init::reap).
+      drain(stdio);  // everything it wrote reaches the caller before the status
       if (failed) {
         reports[report_count++] = report;
         render(argv, argc, envp, answer, reports, report_count, killed);
@@ -510,6 +642,7 @@ int connect_to(const char* path, std::size_t path_size) {
   }
   sys::call(SYS_pidfd_send_signal, answer.pidfd, SIGKILL, 0, 0);
   wait_until_gone(answer.pidfd);
+  drain(stdio);
   render(argv, argc, envp, answer, reports, report_count, killed);
 }
 
@@ -555,21 +688,24 @@ extern "C" [[gnu::visibility("hidden"), gnu::used]] void sandbox_lean_main(long*
     return;  // never our descriptors and environment to someone else's socket
   }
   path_bytes[dir_size] = '/';
-  if (!stdio_fits()) return;
+  Handing handing;
+  if (!stdio_fits(handing.stdio)) return;
   char cwd[4096];
   const long cwd_size = sys::call(SYS_getcwd, sys::arg(cwd), sizeof(cwd));
   if (cwd_size <= 1 || cwd[0] != '/') return;
 
-  Handing handing;
   handing.socket = connect_to(path.data(), path.size());
   if (handing.socket < 0) return;
   if (!peer_is_ours(handing.socket, euid)) return handing.undo();
-  // Signals that arrive from here on wait for the forwarding.
+  // Signals that arrive from here on wait for the forwarding; SIGPIPE is
+  // blocked (never read): the relay's EPIPE is an error, not our end.
   sigset_t forwarded;
   auto& bits = *reinterpret_cast<std::uint64_t*>(&forwarded);
   bits = 0;
   for (int sig : sandbox::init::kForwardedSignals) bits |= std::uint64_t{1} << (sig - 1);
-  if (sys::call(SYS_rt_sigprocmask, SIG_BLOCK, sys::arg(&forwarded), sys::arg(&handing.previous),
+  sigset_t blocked;
+  *reinterpret_cast<std::uint64_t*>(&blocked) = bits | (std::uint64_t{1} << (SIGPIPE - 1));
+  if (sys::call(SYS_rt_sigprocmask, SIG_BLOCK, sys::arg(&blocked), sys::arg(&handing.previous),
                 sizeof(std::uint64_t)) != 0) {
     return handing.undo();
   }
@@ -579,11 +715,13 @@ extern "C" [[gnu::visibility("hidden"), gnu::used]] void sandbox_lean_main(long*
   if (signals < 0) return handing.undo();
   handing.signals = static_cast<int>(signals);
 
+  if (!open_relay(handing.stdio)) return handing.undo();
   Text job(job_buffer, sizeof(job_buffer));
   if (!build_job(job, argc, argv, envp, cwd, static_cast<std::size_t>(cwd_size - 1)) ||
-      !send_job(handing.socket, job)) {
+      !send_job(handing.socket, job, handing.stdio.sent)) {
     return handing.undo();
   }
+  close_write_ends(handing.stdio);  // the job holds them now (or, declined, nobody)
   Answer answer;
   const bool answered = receive_answer(handing.socket, answer);
   if (answered && answer.kind != Kind::accepted) return handing.undo();  // the full binary asks again, or goes cold

@@ -82,6 +82,39 @@ struct GrantingProfile {
   }
 };
 
+// argv with standard input /dev/null and standard output a pipe the test
+// reads (standard error too when `err_too`, else a file): the lean client
+// relays it. `before` is written into the pipe first, as by another writer,
+// and then the pipe is read only once the run is over.
+LeanRun run_lean_piped(const std::vector<std::string>& argv, bool err_too, const std::string& before = "") {
+  TempDir dir;
+  const std::string err = dir.path() + "/err";
+  int out[2];
+  if (::pipe2(out, O_CLOEXEC) != 0) return {};
+  if (!before.empty() && ::write(out[1], before.data(), before.size()) != static_cast<ssize_t>(before.size())) return {};
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int null = ::open("/dev/null", O_RDONLY);
+    const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (null < 0 || e < 0) ::_exit(120);
+    ::dup2(null, 0);
+    ::dup2(out[1], 1);
+    ::dup2(err_too ? out[1] : e, 2);
+    testing_support::exec_or_exit(argv);
+  }
+  ::close(out[1]);
+  LeanRun result;
+  int status = 0;
+  if (!before.empty()) ::waitpid(pid, &status, 0);
+  char buffer[65536];
+  for (ssize_t n; (n = ::read(out[0], buffer, sizeof(buffer))) > 0;) result.out.append(buffer, static_cast<std::size_t>(n));
+  ::close(out[0]);
+  if (before.empty()) ::waitpid(pid, &status, 0);
+  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.err = read_file(err);
+  return result;
+}
+
 bool lean_job_in(const std::string& log, int n, const std::string& command) {
   const std::string line = "pooled job " + std::to_string(n) + ": " + command + " (init ";
   const auto at = log.find(line);
@@ -96,11 +129,54 @@ TEST(PoolLean, APlainRunIsTakenByTheLeanClientAndIsTheSameRun) {
   EXPECT_NE(lean.err.find("err\n"), std::string::npos) << lean.err;
   EXPECT_NE(lean.err.find("/etc/shadow: Permission denied"), std::string::npos) << lean.err;
   EXPECT_TRUE(lean_job_in(service.log(), 1, "sh")) << service.log();
-  // Control: a pipe on stdout is relayed, which is the full client's.
-  const auto full = run(service.pooled({"sh", "-c", "echo out; exit 7"}));
+  // Control: a pipe on stdin needs the full client's relay.
+  std::vector<std::string> piped = {"sh", "-c", "echo in | \"$@\"", "sh"};
+  for (const auto& word : service.pooled({"sh", "-c", "cat; exit 7"})) piped.push_back(word);
+  const auto full = run_lean(piped);
   EXPECT_EQ(full.status, 7);
+  EXPECT_EQ(full.out, "in\n");
   EXPECT_FALSE(lean_job_in(service.log(), 2, "sh")) << service.log();
   EXPECT_NE(service.log().find("pooled job 2: sh (init "), std::string::npos) << service.log();
+}
+
+// Output pipes are relayed by the lean client, as by the full one: every
+// byte arrives, in order with standard error on the same pipe, before the
+// status; a reader that goes away gives the program EPIPE (SIGPIPE).
+TEST(PoolLean, OutputPipesAreRelayed) {
+  Service service;
+  const auto big = run_lean_piped(service.pooled({"sh", "-c", "head -c 5000000 /dev/zero; echo; echo err >&2"}), true);
+  EXPECT_EQ(big.status, 0) << big.err;
+  EXPECT_EQ(big.out.size(), 5000000U + 1 + 4);
+  EXPECT_EQ(big.out.substr(big.out.size() - 5), "\nerr\n") << "standard error out of order";
+  EXPECT_TRUE(lean_job_in(service.log(), 1, "sh")) << service.log();
+  // The reader goes after one line: `yes` dies of SIGPIPE, as bare.
+  const auto gone = run_lean({"sh", "-c", "\"$@\" | head -n 1", "sh", "env", "XDG_RUNTIME_DIR=" + service.runtime(),
+                              "SANDBOX_POOL=only", sandbox_bin(), "sh", "-c", "yes; echo status $? >&2"});
+  EXPECT_EQ(gone.out, "y\n");
+  EXPECT_NE(gone.err.find("status 141"), std::string::npos) << gone.err;
+  EXPECT_TRUE(lean_job_in(service.log(), 2, "sh")) << service.log();
+}
+
+// The relay's reason (DESIGN §2.3): a program that reopens its standard
+// output for reading must not read what another writer left in the
+// caller's pipe. Control: the same program, not sandboxed, reads it.
+TEST(PoolLeanAttack, AReopenedOutputPipeDoesNotReadTheCallersPipe) {
+  Service service;
+  const std::string reader =
+      "import os\n"
+      "fd = os.open('/proc/self/fd/1', os.O_RDONLY | os.O_NONBLOCK)\n"
+      "try:\n"
+      "    got = os.read(fd, 100)\n"
+      "except BlockingIOError:\n"
+      "    got = b'nothing'\n"
+      "os.write(2, b'read: ' + got + b'\\n')\n";
+  const auto bare = run_lean_piped({"/usr/bin/python3", "-c", reader}, false, "left by another writer\n");
+  EXPECT_NE(bare.err.find("read: left by another writer"), std::string::npos) << "control: " << bare.err;
+  const auto pooled = run_lean_piped(service.pooled({"/usr/bin/python3", "-c", reader}), false, "left by another writer\n");
+  EXPECT_EQ(pooled.status, 0) << pooled.err;
+  EXPECT_NE(pooled.err.find("read: nothing"), std::string::npos) << pooled.err;
+  EXPECT_EQ(pooled.out, "left by another writer\n") << "the caller's data was taken";
+  EXPECT_TRUE(lean_job_in(service.log(), 1, "/usr/bin/python3")) << service.log();
 }
 
 // Failures are put into the full client's words (it renders them), and a

@@ -54,6 +54,10 @@ Policy empty_policy();
 // then the shipped ones, relative to the binary (BINDIR/../share/sandbox/profiles
 // for an install, share/sandbox/profiles beside it in the build tree).
 std::vector<std::string> search_dirs();
+// The user's configuration directory search_dirs takes the first one from:
+// XDG_CONFIG_HOME when absolute, else HOME/.config when HOME is absolute,
+// else "" (no user profiles).
+std::string user_config_dir(const std::string& xdg_config_home, const std::string& home);
 // NAME (letters, digits, '-', '_') is looked up; anything with a '/' or
 // ending in .toml is a file.
 Result<Source> find(const std::string& name_or_file);

@@ -73,14 +73,18 @@ std::string stem(const std::string& file) {
 
 }  // namespace
 
+std::string user_config_dir(const std::string& xdg_config_home, const std::string& home) {
+  if (!xdg_config_home.empty() && xdg_config_home[0] == '/') return xdg_config_home;
+  if (!home.empty() && home[0] == '/') return home + "/.config";
+  return {};
+}
+
 std::vector<std::string> search_dirs() {
   std::vector<std::string> dirs;
   const char* xdg = std::getenv("XDG_CONFIG_HOME");
   const char* home = std::getenv("HOME");
-  if (xdg != nullptr && xdg[0] == '/') {
-    dirs.push_back(std::string(xdg) + "/sandbox/profiles");
-  } else if (home != nullptr && home[0] == '/') {
-    dirs.push_back(std::string(home) + "/.config/sandbox/profiles");
+  if (const std::string user = user_config_dir(xdg != nullptr ? xdg : "", home != nullptr ? home : ""); !user.empty()) {
+    dirs.push_back(user + "/sandbox/profiles");
   }
   dirs.emplace_back("/etc/sandbox/profiles");
   // The shipped profiles, relative to the binary, never a compiled-in path:

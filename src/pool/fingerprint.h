@@ -16,6 +16,11 @@ namespace sandbox::pool {
 
 std::string policy_fingerprint(Policy policy);
 
+// "dev:ino" of what path names ("" when unreadable; stat follows /proc's
+// magic links), then ":" and the link's own text when with_link: how the
+// pool compares binaries and namespaces (the lean client writes the same).
+std::string file_identity(const char* path, bool with_link = false);
+
 // "dev:ino" of this process's mount namespace ("" when unreadable): a warm
 // view is a copy of the service's mount table, so the client must be in the
 // same mount namespace.

@@ -17,7 +17,7 @@ constexpr unsigned long kPidfdGetUserNamespace = 0xFF09;  // _IO(PIDFS_IOCTL_MAG
 
 }  // namespace
 
-Result<void> check_peer(int socket) {
+Result<pid_t> check_peer(int socket) {
   ucred cred{};
   socklen_t length = sizeof(cred);
   if (::getsockopt(socket, SOL_SOCKET, SO_PEERCRED, &cred, &length) != 0) {
@@ -43,7 +43,7 @@ Result<void> check_peer(int socket) {
   if (theirs.st_dev != ours.st_dev || theirs.st_ino != ours.st_ino) {
     return Error("the peer is in another user namespace (inside a sandbox?)", EPERM);
   }
-  return success();
+  return cred.pid;
 }
 
 }  // namespace sandbox::pool

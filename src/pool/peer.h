@@ -10,10 +10,13 @@
 // Every failure to tell is a refusal.
 #pragma once
 
+#include <sys/types.h>
+
 #include "sandbox/error.h"
 
 namespace sandbox::pool {
 
-Result<void> check_peer(int socket);
+// The peer's pid (SO_PEERCRED, as of connect) when it passes.
+Result<pid_t> check_peer(int socket);
 
 }  // namespace sandbox::pool

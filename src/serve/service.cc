@@ -7,7 +7,6 @@
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -61,30 +60,11 @@ struct Running {
   std::unique_ptr<Child::State> lean;
 };
 
-// "dev:ino" of what `path` names (stat follows /proc's magic links), and
-// the link's own text when `with_link`: the lean client's identities.
-std::string identity(const char* path, bool with_link) {
-  struct stat st {};
-  if (::stat(path, &st) != 0) return {};
-  std::string id = std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
-  if (with_link) {
-    char link[4096];
-    const ssize_t n = ::readlink(path, link, sizeof(link));
-    if (n <= 0 || static_cast<std::size_t>(n) >= sizeof(link)) return {};
-    id += ":" + std::string(link, static_cast<std::size_t>(n));
-  }
-  return id;
-}
-
-// The user's profile directory as profile::search_dirs derives it from an
-// environment: a lean client whose HOME or XDG_CONFIG_HOME leads elsewhere
-// would load another default profile.
+// The user's configuration directory an environment leads profile::
+// search_dirs to: a lean client whose HOME or XDG_CONFIG_HOME leads
+// elsewhere would load another default profile.
 std::string user_profile_root(const std::vector<std::string>& env) {
-  const std::string xdg = util::env_value(env, "XDG_CONFIG_HOME");
-  if (!xdg.empty() && xdg[0] == '/') return xdg;
-  const std::string home = util::env_value(env, "HOME");
-  if (!home.empty() && home[0] == '/') return home + "/.config";
-  return {};
+  return profile::user_config_dir(util::env_value(env, "XDG_CONFIG_HOME"), util::env_value(env, "HOME"));
 }
 
 class Service {
@@ -102,7 +82,7 @@ class Service {
   std::optional<std::size_t> wait_for_ready();
   void on_client(UniqueFd connection);
   std::string take_job(int connection, pool::Message& job, std::size_t* warm_index);
-  std::string take_lean_job(int connection, pool::Message& job, std::size_t* warm_index,
+  std::string take_lean_job(int connection, pid_t client, pool::Message& job, std::size_t* warm_index,
                             std::unique_ptr<Child::State>* lean);
   std::string dispatch(int connection, pool::Message& job, Command command, const std::string& label,
                        std::size_t* warm_index, std::unique_ptr<Child::State>* lean);
@@ -136,8 +116,8 @@ Result<void> Service::prepare() {
   fingerprint_ = pool::policy_fingerprint(sealed_.policy());
   mount_ns_ = pool::mount_namespace_id();
   env_ = util::this_environment();
-  exe_id_ = identity("/proc/self/exe", true);
-  net_ns_ = identity("/proc/self/ns/net", false);
+  exe_id_ = pool::file_identity("/proc/self/exe", true);
+  net_ns_ = pool::file_identity("/proc/self/ns/net");
   user_profiles_ = user_profile_root(env_);
   profiles_ = service::ProfileWatch::take();
   sigset_t set;
@@ -321,7 +301,7 @@ std::string Service::reload_default_profile() {
 // its plain `sandbox CMD` would have loaded is checked here: the same
 // binary, namespaces and user profile directory as ours, and our default
 // profile unchanged on disk. Its label is reserved here.
-std::string Service::take_lean_job(int connection, pool::Message& job, std::size_t* warm_index,
+std::string Service::take_lean_job(int connection, pid_t client, pool::Message& job, std::size_t* warm_index,
                                    std::unique_ptr<Child::State>* lean) {
   std::size_t at = 0;
   std::vector<std::string> argv;
@@ -349,15 +329,12 @@ std::string Service::take_lean_job(int connection, pool::Message& job, std::size
   auto reservation = registry::reserve_any();
   if (!reservation) return reservation.error().message();
   const std::string label = sealed_.policy().type + ":" + reservation->level.str();
-  ucred peer{};
-  socklen_t length = sizeof(peer);
-  ::getsockopt(connection, SOL_SOCKET, SO_PEERCRED, &peer, &length);
   auto state = std::make_unique<Child::State>();
   state->reservation = std::move(*reservation);
   state->label = label;
   state->profile = sealed_.policy().profile;
   state->argv = argv;
-  state->supervisor_pid = peer.pid;
+  state->supervisor_pid = client;
   state->started = Clock::now();
   *lean = std::move(state);
   Command command;
@@ -416,7 +393,8 @@ std::string Service::dispatch(int connection, pool::Message& job, Command comman
 }
 
 void Service::on_client(UniqueFd connection) {
-  if (auto peer = pool::check_peer(connection.get()); !peer) {
+  auto peer = pool::check_peer(connection.get());
+  if (!peer) {
     say("refused a client: " + peer.error().message());
     // Its job is read and dropped unparsed (closing on an unread message
     // would reset the connection before it reads why).
@@ -432,7 +410,7 @@ void Service::on_client(UniqueFd connection) {
   const std::string what = job->fields.size() > argv_at ? job->fields[argv_at] : "?";  // argv[0]
   std::size_t index = 0;
   std::unique_ptr<Child::State> lean;
-  const std::string why = is_lean ? take_lean_job(connection.get(), *job, &index, &lean)
+  const std::string why = is_lean ? take_lean_job(connection.get(), *peer, *job, &index, &lean)
                                   : take_job(connection.get(), *job, &index);
   if (!why.empty()) {
     if (options_.log_jobs) say(std::string(is_lean ? "cold: lean client: " : "cold: ") + why);
